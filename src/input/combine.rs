@@ -1,0 +1,380 @@
+//! Combining the files of one kind so that nothing counts twice (SPEC §1):
+//!
+//! - an exact repeat of a row already read (same columns, same values) is dropped;
+//! - monthly kinds (wide finance, workforce, customer summaries): for one month × department,
+//!   the newest file (path last in natural order) wins; rows of one file with the same key add up
+//!   (two lines of one department are two parts of it);
+//! - finance ledgers: postings add up across files; where a wide file and a ledger both give a
+//!   month × department, the newer file wins;
+//! - deliveries and customer lists: one row per id, the newest export's row wins (a later
+//!   project list carries the delivered date an earlier one lacked).
+//!
+//! Every drop is counted on its source and explained in one data-quality entry per pair of files.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use super::rows::{Category, Parsed, ParsedRows, Posting};
+use crate::model::{
+    Action, CsatRating, CustomerRow, CustomerSummaryRow, DataQualityIssue, Dataset, DeliveryRow,
+    DepartmentId, FinanceRow, Month, NpsResponse, RowRef, SourceSummary, WorkforceRow,
+};
+
+/// Drops counted per (dropped file, file that explains the drop), with the first lines involved.
+#[derive(Default)]
+struct Drops {
+    duplicates: HashMap<(u32, u32), (usize, u32, u32)>,
+    superseded: HashMap<(u32, u32), usize>,
+    repeated_ids: Vec<(RowRef, RowRef, String)>,
+}
+
+impl Drops {
+    fn duplicate(&mut self, dropped: RowRef, original: RowRef) {
+        let entry = self
+            .duplicates
+            .entry((dropped.source, original.source))
+            .or_insert((0, dropped.line, original.line));
+        entry.0 += 1;
+    }
+
+    fn supersede(&mut self, dropped_source: u32, newer_source: u32, rows: usize) {
+        *self
+            .superseded
+            .entry((dropped_source, newer_source))
+            .or_default() += rows;
+    }
+
+    fn report(self, sources: &mut [SourceSummary], issues: &mut Vec<DataQualityIssue>) {
+        let name = |sources: &[SourceSummary], index: u32| {
+            sources
+                .get(index as usize)
+                .map_or_else(String::new, |s| s.file.clone())
+        };
+        let mut duplicates: Vec<_> = self.duplicates.into_iter().collect();
+        duplicates.sort_by_key(|(key, _)| *key);
+        for ((dropped, original), (count, first_line, original_line)) in duplicates {
+            let original_name = name(sources, original);
+            let problem = if dropped == original {
+                format!(
+                    "{count} row(s) repeat earlier rows of this file exactly (first: line {first_line} repeats line {original_line}); each was counted once"
+                )
+            } else {
+                format!(
+                    "{count} row(s) repeat rows already read from {original_name} (first: line {first_line} repeats its line {original_line}); each was counted once"
+                )
+            };
+            if let Some(source) = sources.get_mut(dropped as usize) {
+                source.rows_duplicate += count;
+            }
+            issues.push(DataQualityIssue {
+                file: name(sources, dropped),
+                line: Some(first_line as usize),
+                column: None,
+                value: None,
+                problem,
+                action: Action::DuplicateDropped,
+            });
+        }
+        for (dropped, original, id) in self.repeated_ids {
+            if let Some(source) = sources.get_mut(dropped.source as usize) {
+                source.rows_duplicate += 1;
+            }
+            issues.push(DataQualityIssue {
+                file: name(sources, dropped.source),
+                line: Some(dropped.line as usize),
+                column: None,
+                value: Some(id.clone()),
+                problem: format!("id {id} appears again (first at line {}); the later row was skipped — give each item its own id", original.line),
+                action: Action::DuplicateDropped,
+            });
+        }
+        let mut superseded: Vec<_> = self.superseded.into_iter().collect();
+        superseded.sort_by_key(|(key, _)| *key);
+        for ((dropped, newer), count) in superseded {
+            let newer_name = name(sources, newer);
+            if let Some(source) = sources.get_mut(dropped as usize) {
+                source.rows_duplicate += count;
+            }
+            issues.push(DataQualityIssue {
+                file: name(sources, dropped),
+                line: None,
+                column: None,
+                value: None,
+                problem: format!("{count} row(s) are also in the newer export {newer_name}, whose values are used"),
+                action: Action::Superseded,
+            });
+        }
+    }
+}
+
+/// Keeps the first of each exactly repeated row.
+fn drop_exact_duplicates<T>(
+    rows: Vec<Parsed<T>>,
+    seen: &mut HashMap<u64, RowRef>,
+    drops: &mut Drops,
+) -> Vec<Parsed<T>> {
+    rows.into_iter()
+        .filter(|parsed| match seen.get(&parsed.fingerprint) {
+            Some(&original) => {
+                drops.duplicate(parsed.origin, original);
+                false
+            }
+            None => {
+                seen.insert(parsed.fingerprint, parsed.origin);
+                true
+            }
+        })
+        .collect()
+}
+
+/// For each key, the rows of the newest source that has it; older sources' rows are superseded.
+/// A candidate is `(key, rank, source, weight, row)`: the highest rank wins (a source index, so
+/// the newest file), `source` is the file it came from and `weight` how many input rows it
+/// stands for.
+fn newest_per_key<K: Hash + Eq + Copy + Ord, T>(
+    candidates: Vec<(K, u32, u32, usize, T)>,
+    drops: &mut Drops,
+) -> Vec<(K, Vec<T>)> {
+    let mut newest: HashMap<K, u32> = HashMap::new();
+    for (key, rank, ..) in &candidates {
+        let entry = newest.entry(*key).or_insert(*rank);
+        *entry = (*entry).max(*rank);
+    }
+    let mut grouped: HashMap<K, Vec<T>> = HashMap::new();
+    for (key, rank, source, weight, row) in candidates {
+        let winner = newest[&key];
+        if rank == winner {
+            grouped.entry(key).or_default().push(row);
+        } else {
+            drops.supersede(source, winner, weight);
+        }
+    }
+    let mut grouped: Vec<(K, Vec<T>)> = grouped.into_iter().collect();
+    grouped.sort_by_key(|(key, _)| *key);
+    grouped
+}
+
+/// One row per id; the newest source's row wins.
+fn newest_per_id<T>(rows: Vec<Parsed<T>>, id: impl Fn(&T) -> &str, drops: &mut Drops) -> Vec<T> {
+    let mut kept: Vec<Parsed<T>> = Vec::with_capacity(rows.len());
+    let mut position: HashMap<String, usize> = HashMap::new();
+    for parsed in rows {
+        let key = id(&parsed.row).to_string();
+        match position.get(&key) {
+            None => {
+                position.insert(key, kept.len());
+                kept.push(parsed);
+            }
+            Some(&index) if kept[index].origin.source == parsed.origin.source => {
+                drops
+                    .repeated_ids
+                    .push((parsed.origin, kept[index].origin, key));
+            }
+            Some(&index) => {
+                drops.supersede(kept[index].origin.source, parsed.origin.source, 1);
+                kept[index] = parsed;
+            }
+        }
+    }
+    kept.into_iter().map(|parsed| parsed.row).collect()
+}
+
+fn sum_optional(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
+    values
+        .flatten()
+        .fold(None, |total, value| Some(total.unwrap_or(0.0) + value))
+}
+
+fn sum_finance(month: Month, department: Option<DepartmentId>, rows: &[FinanceRow]) -> FinanceRow {
+    FinanceRow {
+        month,
+        department,
+        revenue: rows.iter().map(|r| r.revenue).sum(),
+        cogs: rows.iter().map(|r| r.cogs).sum(),
+        opex: rows.iter().map(|r| r.opex).sum(),
+        depreciation: rows.iter().map(|r| r.depreciation).sum(),
+        amortization: rows.iter().map(|r| r.amortization).sum(),
+        revenue_budget: sum_optional(rows.iter().map(|r| r.revenue_budget)),
+        cost_budget: sum_optional(rows.iter().map(|r| r.cost_budget)),
+    }
+}
+
+fn posting_as_row(posting: &Posting) -> FinanceRow {
+    let mut row = FinanceRow {
+        month: posting.month,
+        department: posting.department,
+        revenue: 0.0,
+        cogs: 0.0,
+        opex: 0.0,
+        depreciation: 0.0,
+        amortization: 0.0,
+        revenue_budget: None,
+        cost_budget: None,
+    };
+    match posting.category {
+        Category::Revenue => row.revenue = posting.amount,
+        Category::Cogs => row.cogs = posting.amount,
+        Category::Opex => row.opex = posting.amount,
+        Category::Depreciation => row.depreciation = posting.amount,
+        Category::Amortization => row.amortization = posting.amount,
+    }
+    row
+}
+
+/// Combines every file's rows into the dataset's per-kind tables. `files` are in natural path
+/// order (source index order).
+pub fn combine(files: Vec<(u32, ParsedRows)>, dataset: &mut Dataset) {
+    let mut drops = Drops::default();
+    let mut seen: HashMap<u64, RowRef> = HashMap::new();
+
+    let mut finance_wide = Vec::new();
+    let mut ledger = Vec::new();
+    let mut deliveries = Vec::new();
+    let mut workforce = Vec::new();
+    let mut nps: Vec<NpsResponse> = Vec::new();
+    let mut csat: Vec<CsatRating> = Vec::new();
+    let mut customers = Vec::new();
+    let mut summaries = Vec::new();
+
+    for (_, rows) in files {
+        match rows {
+            ParsedRows::FinanceWide(rows) => {
+                finance_wide.extend(drop_exact_duplicates(rows, &mut seen, &mut drops))
+            }
+            ParsedRows::FinanceLedger(rows) => {
+                ledger.extend(drop_exact_duplicates(rows, &mut seen, &mut drops))
+            }
+            ParsedRows::Deliveries(rows) => {
+                deliveries.extend(drop_exact_duplicates(rows, &mut seen, &mut drops))
+            }
+            ParsedRows::Workforce(rows) => {
+                workforce.extend(drop_exact_duplicates(rows, &mut seen, &mut drops))
+            }
+            ParsedRows::Nps(rows) => nps.extend(
+                drop_exact_duplicates(rows, &mut seen, &mut drops)
+                    .into_iter()
+                    .map(|parsed| parsed.row),
+            ),
+            ParsedRows::Csat(rows) => csat.extend(
+                drop_exact_duplicates(rows, &mut seen, &mut drops)
+                    .into_iter()
+                    .map(|parsed| parsed.row),
+            ),
+            ParsedRows::Customers(rows) => {
+                customers.extend(drop_exact_duplicates(rows, &mut seen, &mut drops))
+            }
+            ParsedRows::CustomerSummary(rows) => {
+                summaries.extend(drop_exact_duplicates(rows, &mut seen, &mut drops))
+            }
+        }
+    }
+
+    // Finance: wide rows and ledger postings grouped per month × department; newest file wins.
+    // A ledger group ranks as its newest file but each file's postings are counted on that file.
+    type Key = (Month, Option<DepartmentId>);
+    let mut candidates: Vec<(Key, u32, u32, usize, FinanceRow)> = finance_wide
+        .into_iter()
+        .map(|p: Parsed<FinanceRow>| {
+            (
+                (p.row.month, p.row.department),
+                p.origin.source,
+                p.origin.source,
+                1,
+                p.row,
+            )
+        })
+        .collect();
+    let mut ledger_groups: HashMap<Key, HashMap<u32, Vec<FinanceRow>>> = HashMap::new();
+    for parsed in ledger {
+        let key = (parsed.row.month, parsed.row.department);
+        ledger_groups
+            .entry(key)
+            .or_default()
+            .entry(parsed.origin.source)
+            .or_default()
+            .push(posting_as_row(&parsed.row));
+    }
+    for (key, per_file) in ledger_groups {
+        let rank = per_file.keys().copied().max().unwrap_or_default();
+        for (source, rows) in per_file {
+            candidates.push((
+                key,
+                rank,
+                source,
+                rows.len(),
+                sum_finance(key.0, key.1, &rows),
+            ));
+        }
+    }
+    dataset.finance = newest_per_key(candidates, &mut drops)
+        .into_iter()
+        .map(|((month, department), rows)| sum_finance(month, department, &rows))
+        .collect();
+
+    dataset.workforce = newest_per_key(
+        workforce
+            .into_iter()
+            .map(|p: Parsed<WorkforceRow>| {
+                (
+                    (p.row.month, p.row.department),
+                    p.origin.source,
+                    p.origin.source,
+                    1,
+                    p.row,
+                )
+            })
+            .collect(),
+        &mut drops,
+    )
+    .into_iter()
+    .map(|((month, department), rows)| WorkforceRow {
+        month,
+        department,
+        fte: rows.iter().map(|r| r.fte).sum(),
+        available_hours: rows.iter().map(|r| r.available_hours).sum(),
+        billable_hours: rows.iter().map(|r| r.billable_hours).sum(),
+        output_units: sum_optional(rows.iter().map(|r| r.output_units)),
+    })
+    .collect();
+
+    dataset.customer_summaries = newest_per_key(
+        summaries
+            .into_iter()
+            .map(|p: Parsed<CustomerSummaryRow>| {
+                (
+                    (p.row.month, p.row.department),
+                    p.origin.source,
+                    p.origin.source,
+                    1,
+                    p.row,
+                )
+            })
+            .collect(),
+        &mut drops,
+    )
+    .into_iter()
+    .map(|((month, department), rows)| CustomerSummaryRow {
+        month,
+        department,
+        customers_start: rows.iter().map(|r| r.customers_start).sum(),
+        churned_customers: rows.iter().map(|r| r.churned_customers).sum(),
+        new_customers: sum_optional(rows.iter().map(|r| r.new_customers)),
+    })
+    .collect();
+
+    dataset.deliveries = newest_per_id(deliveries, |row: &DeliveryRow| row.id.as_str(), &mut drops);
+    dataset.customers = newest_per_id(
+        customers,
+        |row: &CustomerRow| row.customer_id.as_str(),
+        &mut drops,
+    );
+    dataset.nps = nps;
+    dataset.csat = csat;
+
+    drops.report(&mut dataset.sources, &mut dataset.data_quality);
+    for summary in &mut dataset.sources {
+        summary.rows_used = summary
+            .rows_read
+            .saturating_sub(summary.rows_rejected + summary.rows_ignored + summary.rows_duplicate);
+    }
+}

@@ -1,0 +1,427 @@
+//! Reading a data folder: find every supported file, read it whatever its format and encoding,
+//! recognise its kind from its header, turn its rows into typed rows, and combine the files of
+//! each kind without counting anything twice.
+//!
+//! Nothing here stops on a bad file or a bad row: each becomes a source entry and a
+//! data-quality entry, and the rest still loads.
+
+pub mod combine;
+pub mod headers;
+pub mod reader;
+pub mod rows;
+pub mod values;
+
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+use walkdir::WalkDir;
+
+use crate::config::{self, CONFIG_FILE};
+use crate::model::{Action, ColumnMapping, DataQualityIssue, Dataset, Kind, Shape, SourceSummary};
+use headers::{HeaderMap, Recognised, UserMappings};
+use reader::{RawTable, ReadError, SUPPORTED_EXTENSIONS};
+use rows::ParsedRows;
+
+/// The folder itself could not be read; files inside it never cause this.
+#[derive(Debug, Error)]
+pub enum LoadError {
+    #[error(
+        "the data folder {0} does not exist; give the path of the folder that holds the exports"
+    )]
+    Missing(PathBuf),
+    #[error("{0} is not a folder; give the path of the folder that holds the exports")]
+    NotAFolder(PathBuf),
+    #[error("the data folder {path} could not be read ({source}); check that you may read it")]
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Files larger than this are refused with a message rather than read into memory.
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// How many leading rows may come before the header (title rows of spreadsheet reports).
+const HEADER_SEARCH_ROWS: usize = 30;
+
+/// What to apply while reading.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Header mappings on top of the alias table; when `None`, the data folder's
+    /// `coo-dashboard.toml` is read.
+    pub mappings: Option<UserMappings>,
+}
+
+/// A file found in the data folder, or a problem met while looking.
+enum Found {
+    File { path: PathBuf, relative: String },
+    Problem { relative: String, problem: String },
+}
+
+/// The path as the report shows it: relative to the data folder, `/`-separated.
+fn relative_name(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Every supported file below `root` (hidden folders such as `.coo-dashboard` skipped), in
+/// natural path order, so `finance_2026-10` sorts after `finance_2026-9`.
+fn discover(root: &Path) -> Vec<Found> {
+    let mut found = Vec::new();
+    let walker = WalkDir::new(root)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|entry| {
+            entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
+        });
+    for entry in walker {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                let path = entry.path();
+                let extension = path
+                    .extension()
+                    .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                    .unwrap_or_default();
+                let name = entry.file_name().to_string_lossy();
+                if SUPPORTED_EXTENSIONS.contains(&extension.as_str()) && !name.starts_with("~$") {
+                    found.push(Found::File {
+                        path: path.to_path_buf(),
+                        relative: relative_name(root, path),
+                    });
+                }
+            }
+            Ok(_) => {}
+            Err(error) => {
+                let relative = error
+                    .path()
+                    .map_or_else(|| ".".to_string(), |path| relative_name(root, path));
+                let problem = if error.loop_ancestor().is_some() {
+                    "this link points back to a folder above it (a loop); it was not followed — remove the link".to_string()
+                } else {
+                    let cause = error
+                        .io_error()
+                        .map_or_else(|| error.to_string(), |io| io.to_string());
+                    format!(
+                        "could not be read ({cause}); check that the file exists and that you may read it"
+                    )
+                };
+                found.push(Found::Problem { relative, problem });
+            }
+        }
+    }
+    found.sort_by(|a, b| {
+        let name = |found: &Found| match found {
+            Found::File { relative, .. } | Found::Problem { relative, .. } => relative.clone(),
+        };
+        natord::compare(&name(a), &name(b))
+    });
+    found
+}
+
+/// Reads every export in `data_dir` into one dataset.
+pub fn load_folder(data_dir: &Path, options: &LoadOptions) -> Result<Dataset, LoadError> {
+    let metadata = std::fs::metadata(data_dir).map_err(|source| match source.kind() {
+        std::io::ErrorKind::NotFound => LoadError::Missing(data_dir.to_path_buf()),
+        _ => LoadError::Unreadable {
+            path: data_dir.to_path_buf(),
+            source,
+        },
+    })?;
+    if !metadata.is_dir() {
+        return Err(LoadError::NotAFolder(data_dir.to_path_buf()));
+    }
+    std::fs::read_dir(data_dir).map_err(|source| LoadError::Unreadable {
+        path: data_dir.to_path_buf(),
+        source,
+    })?;
+
+    let mut dataset = Dataset::default();
+    let mappings = match &options.mappings {
+        Some(mappings) => mappings.clone(),
+        None => {
+            let (mappings, problems) = config::load_mappings(data_dir);
+            for problem in problems {
+                dataset.data_quality.push(DataQualityIssue {
+                    file: CONFIG_FILE.to_string(),
+                    line: problem.line,
+                    column: problem.key.clone(),
+                    value: None,
+                    problem: format!(
+                        "{}; this mapping is not applied until it is fixed",
+                        problem.message
+                    ),
+                    action: Action::Assumed,
+                });
+            }
+            mappings
+        }
+    };
+
+    let mut parsed_files: Vec<(u32, ParsedRows)> = Vec::new();
+    for found in discover(data_dir) {
+        let source = dataset.sources.len() as u32;
+        match found {
+            Found::Problem { relative, problem } => {
+                dataset.sources.push(unread_source(&relative));
+                dataset.data_quality.push(file_problem(&relative, problem));
+            }
+            Found::File { path, relative } => {
+                if let Some(rows) = load_file(&path, &relative, source, &mappings, &mut dataset) {
+                    parsed_files.push((source, rows));
+                }
+            }
+        }
+    }
+    combine::combine(parsed_files, &mut dataset);
+    Ok(dataset)
+}
+
+fn unread_source(relative: &str) -> SourceSummary {
+    SourceSummary {
+        file: relative.to_string(),
+        kind: None,
+        shape: None,
+        sheet: None,
+        rows_read: 0,
+        rows_used: 0,
+        rows_rejected: 0,
+        rows_ignored: 0,
+        rows_duplicate: 0,
+        detection: None,
+        columns: Vec::new(),
+        ignored_columns: Vec::new(),
+    }
+}
+
+fn file_problem(relative: &str, problem: String) -> DataQualityIssue {
+    DataQualityIssue {
+        file: relative.to_string(),
+        line: None,
+        column: None,
+        value: None,
+        problem,
+        action: Action::FileSkipped,
+    }
+}
+
+/// Reads one file; records its source entry and problems in `dataset`; returns its typed rows.
+fn load_file(
+    path: &Path,
+    relative: &str,
+    source: u32,
+    mappings: &UserMappings,
+    dataset: &mut Dataset,
+) -> Option<ParsedRows> {
+    dataset.sources.push(unread_source(relative));
+    let skip = |dataset: &mut Dataset, problem: String| {
+        dataset.data_quality.push(file_problem(relative, problem));
+        None
+    };
+    match std::fs::metadata(path) {
+        Ok(metadata) if metadata.len() > MAX_FILE_BYTES => {
+            return skip(
+                dataset,
+                format!(
+                    "the file is {} MB, more than the {} MB the app reads; split the export by month",
+                    metadata.len() >> 20,
+                    MAX_FILE_BYTES >> 20
+                ),
+            );
+        }
+        Ok(_) => {}
+        Err(error) => {
+            return skip(
+                dataset,
+                format!(
+                    "the file could not be read ({error}); check that it exists and that you may read it"
+                ),
+            );
+        }
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) => return skip(dataset, ReadError::Io(error).to_string()),
+    };
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_string())
+        .unwrap_or_default();
+    // A reader library that panics on a hostile file must not take the app down with it.
+    let tables = match std::panic::catch_unwind(|| reader::read_tables(&bytes, &extension)) {
+        Ok(Ok(tables)) => tables,
+        Ok(Err(error)) => return skip(dataset, error.to_string()),
+        Err(_) => {
+            return skip(
+                dataset,
+                "the file could not be read (its contents are malformed); export it again"
+                    .to_string(),
+            );
+        }
+    };
+    parse_first_recognised(tables, relative, source, mappings, dataset)
+}
+
+/// Finds the header row of a table: the first of its leading rows whose cells name a kind.
+fn find_header(
+    table: &RawTable,
+    mappings: &UserMappings,
+) -> Result<(usize, HeaderMap, Recognised), Option<HeaderMap>> {
+    let mut best: Option<HeaderMap> = None;
+    for (index, row) in table.rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
+        let headers: Vec<String> = row
+            .cells
+            .iter()
+            .map(|cell| cell.as_text().trim().to_string())
+            .collect();
+        let header = HeaderMap::new(&headers, mappings);
+        if let Some(recognised) = header.recognise() {
+            return Ok((index, header, recognised));
+        }
+        if best
+            .as_ref()
+            .is_none_or(|best| header.recognised_count() > best.recognised_count())
+        {
+            best = Some(header);
+        }
+    }
+    Err(best)
+}
+
+fn parse_first_recognised(
+    tables: Vec<RawTable>,
+    relative: &str,
+    source: u32,
+    mappings: &UserMappings,
+    dataset: &mut Dataset,
+) -> Option<ParsedRows> {
+    let mut closest: Option<HeaderMap> = None;
+    let sheet_count = tables.len();
+    for table in tables {
+        let (header_index, header, recognised) = match find_header(&table, mappings) {
+            Ok(found) => found,
+            Err(best) => {
+                if let Some(best) = best.filter(|b| {
+                    closest
+                        .as_ref()
+                        .is_none_or(|c| b.recognised_count() > c.recognised_count())
+                }) {
+                    closest = Some(best);
+                }
+                continue;
+            }
+        };
+        let header_line = table.rows[header_index].line;
+        let data_rows = &table.rows[header_index + 1..];
+        let (kind, shape, detection) = match recognised {
+            Recognised::Known(kind, shape) => (kind, shape, None),
+            Recognised::SurveyByValues => {
+                let (kind, rule) = rows::survey_kind_from_values(&header, data_rows);
+                (kind, Shape::List, Some(rule))
+            }
+        };
+        let detection = detection.or_else(|| match (kind, header.score_hint) {
+            (Kind::Nps, _) => Some("the score column's header speaks of recommending".to_string()),
+            (Kind::Csat, _) => Some("the score column's header speaks of satisfaction".to_string()),
+            _ => None,
+        });
+        let file_issues_from = dataset.data_quality.len();
+        for warning in &table.notes.warnings {
+            dataset.data_quality.push(DataQualityIssue {
+                file: relative.to_string(),
+                line: None,
+                column: None,
+                value: None,
+                problem: warning.clone(),
+                action: Action::Assumed,
+            });
+        }
+        for &(position, winner) in &header.duplicates {
+            dataset.data_quality.push(DataQualityIssue {
+                file: relative.to_string(),
+                line: Some(header_line),
+                column: Some(header.headers[position].clone()),
+                value: None,
+                problem: format!(
+                    "column '{}' would also be read as {}, which is already taken from column '{}'; it was ignored",
+                    header.headers[position],
+                    header.fields[winner].map_or("?", |f| f.name()),
+                    header.headers[winner]
+                ),
+                action: Action::ColumnIgnored,
+            });
+        }
+        let outcome = rows::parse_rows(
+            (kind, shape),
+            &header,
+            data_rows,
+            &table.notes,
+            source,
+            relative,
+            &mut dataset.departments,
+        );
+        dataset.data_quality.extend(outcome.issues);
+        debug_assert!(dataset.data_quality.len() >= file_issues_from);
+        let summary = &mut dataset.sources[source as usize];
+        summary.kind = Some(kind);
+        summary.shape = Some(shape);
+        summary.sheet = if sheet_count > 0 {
+            table.sheet.clone()
+        } else {
+            None
+        };
+        summary.rows_read = outcome.rows_read;
+        summary.rows_rejected = outcome.rows_rejected;
+        summary.rows_ignored = outcome.rows_ignored;
+        summary.detection = detection;
+        summary.columns = header
+            .fields
+            .iter()
+            .zip(&header.headers)
+            .filter_map(|(field, name)| {
+                field.map(|f| ColumnMapping {
+                    header: name.clone(),
+                    column: f.name().to_string(),
+                })
+            })
+            .collect();
+        summary.ignored_columns = header
+            .fields
+            .iter()
+            .zip(&header.headers)
+            .filter(|(field, name)| field.is_none() && !name.is_empty())
+            .map(|(_, name)| name.clone())
+            .collect();
+        return Some(outcome.rows);
+    }
+    let problem = match closest.as_ref().and_then(HeaderMap::closest_shape) {
+        Some((kind, shape, missing)) => {
+            let missing: Vec<&str> = missing.iter().map(|f| f.name()).collect();
+            let shape_name = match shape {
+                Shape::Ledger => " (ledger)",
+                Shape::Summary => " (summary)",
+                _ => "",
+            };
+            format!(
+                "no recognisable header: closest is {kind}{shape_name}, which also needs {}; rename those columns or map them in {CONFIG_FILE} ([mapping.\"Your header\"] column = \"{}\")",
+                missing.join(", "),
+                missing.first().copied().unwrap_or("revenue")
+            )
+        }
+        None => format!(
+            "no recognisable header in the first {HEADER_SEARCH_ROWS} rows; this does not look like an export the app knows (see the README for the columns each kind needs)"
+        ),
+    };
+    if let Some(closest) = closest {
+        dataset.sources[source as usize].ignored_columns = closest
+            .headers
+            .into_iter()
+            .filter(|h| !h.is_empty())
+            .collect();
+    }
+    dataset.data_quality.push(file_problem(relative, problem));
+    None
+}

@@ -1,0 +1,755 @@
+//! From a table with a recognised header to typed rows of its kind. Each column's style (decimal
+//! separator, day-first or month-first) is decided once from all its values; each bad value
+//! becomes a data-quality entry naming the line, the column and the value, and a bad row never
+//! stops the others.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+use chrono::NaiveDate;
+
+use super::headers::{Field, HeaderMap, normalise_header};
+use super::reader::{Cell, RawRow, TableNotes};
+use super::values::{
+    DateOrder, NumberStyle, detect_date_order, detect_number_style, excel_serial_date, parse_date,
+    parse_month, parse_number,
+};
+use crate::model::{
+    Action, CsatRating, CsatScore, CustomerRow, CustomerSummaryRow, DataQualityIssue, DeliveryRow,
+    DepartmentId, Departments, FinanceRow, Kind, Month, NpsResponse, RowRef, Shape, WorkforceRow,
+};
+
+/// A typed row with where it came from and a fingerprint of its raw cells (for exact-duplicate
+/// detection across files).
+#[derive(Debug, Clone)]
+pub struct Parsed<T> {
+    pub origin: RowRef,
+    pub fingerprint: u64,
+    pub row: T,
+}
+
+/// A P&L category a ledger posting books to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Category {
+    Revenue,
+    Cogs,
+    Opex,
+    Depreciation,
+    Amortization,
+}
+
+/// One ledger posting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Posting {
+    pub month: Month,
+    pub department: Option<DepartmentId>,
+    pub category: Category,
+    pub amount: f64,
+}
+
+/// The typed rows of one file.
+#[derive(Debug, Clone)]
+pub enum ParsedRows {
+    FinanceWide(Vec<Parsed<FinanceRow>>),
+    FinanceLedger(Vec<Parsed<Posting>>),
+    Deliveries(Vec<Parsed<DeliveryRow>>),
+    Workforce(Vec<Parsed<WorkforceRow>>),
+    Nps(Vec<Parsed<NpsResponse>>),
+    Csat(Vec<Parsed<CsatRating>>),
+    Customers(Vec<Parsed<CustomerRow>>),
+    CustomerSummary(Vec<Parsed<CustomerSummaryRow>>),
+}
+
+/// The outcome of reading one table's rows.
+#[derive(Debug)]
+pub struct RowsOutcome {
+    pub rows: ParsedRows,
+    pub rows_read: usize,
+    pub rows_rejected: usize,
+    /// Rows read correctly but not used (ledger categories outside EBITDA).
+    pub rows_ignored: usize,
+    pub issues: Vec<DataQualityIssue>,
+}
+
+/// A value problem: which column, the raw value, and what is wrong.
+struct Problem {
+    column: String,
+    value: String,
+    problem: String,
+}
+
+/// Reads one column of one row, with the column's settled styles.
+struct Columns<'a> {
+    header: &'a HeaderMap,
+    number_styles: HashMap<Field, NumberStyle>,
+    date_orders: HashMap<Field, DateOrder>,
+}
+
+const NUMBER_FIELDS: &[Field] = &[
+    Field::Revenue,
+    Field::Cogs,
+    Field::Opex,
+    Field::Depreciation,
+    Field::Amortization,
+    Field::RevenueBudget,
+    Field::CostBudget,
+    Field::Amount,
+    Field::BudgetCost,
+    Field::ActualCost,
+    Field::Fte,
+    Field::AvailableHours,
+    Field::BillableHours,
+    Field::OutputUnits,
+    Field::Score,
+    Field::Mrr,
+    Field::CustomersStart,
+    Field::ChurnedCustomers,
+    Field::NewCustomers,
+];
+
+const DATE_FIELDS: &[Field] = &[
+    Field::Month,
+    Field::Date,
+    Field::DueDate,
+    Field::DeliveredDate,
+    Field::StartDate,
+    Field::EndDate,
+];
+
+impl<'a> Columns<'a> {
+    fn new(
+        header: &'a HeaderMap,
+        rows: &[RawRow],
+        notes: &TableNotes,
+        file: &str,
+        issues: &mut Vec<DataQualityIssue>,
+    ) -> Columns<'a> {
+        let texts = |position: usize| {
+            rows.iter()
+                .filter_map(move |row| match row.cells.get(position) {
+                    Some(Cell::Text(text)) => Some(text.as_str()),
+                    _ => None,
+                })
+        };
+        let mut number_styles = HashMap::new();
+        let mut date_orders = HashMap::new();
+        for (position, field) in header.fields.iter().enumerate() {
+            let Some(field) = *field else { continue };
+            if NUMBER_FIELDS.contains(&field) {
+                number_styles.insert(
+                    field,
+                    detect_number_style(texts(position), notes.number_style),
+                );
+            }
+            if DATE_FIELDS.contains(&field) {
+                let verdict = detect_date_order(texts(position));
+                if verdict.ambiguous && field != Field::Month {
+                    issues.push(DataQualityIssue {
+                        file: file.to_string(),
+                        line: None,
+                        column: Some(header.headers[position].clone()),
+                        value: None,
+                        problem: "no date in this column shows whether it is day-first or month-first; read as month-first (MM/DD/YYYY)".to_string(),
+                        action: Action::Assumed,
+                    });
+                }
+                date_orders.insert(field, verdict.order);
+            }
+        }
+        Columns {
+            header,
+            number_styles,
+            date_orders,
+        }
+    }
+
+    fn cell<'r>(&self, row: &'r RawRow, field: Field) -> Option<(&'r Cell, &'a str)> {
+        let position = self.header.position(field)?;
+        let cell = row.cells.get(position).unwrap_or(&Cell::Empty);
+        Some((cell, self.header.headers[position].as_str()))
+    }
+
+    fn problem(column: &str, cell: &Cell, problem: String) -> Problem {
+        Problem {
+            column: column.to_string(),
+            value: cell.as_text().trim().to_string(),
+            problem,
+        }
+    }
+
+    fn text(&self, row: &RawRow, field: Field) -> Option<String> {
+        let (cell, _) = self.cell(row, field)?;
+        let text = match cell {
+            Cell::Number(number) if number.fract() == 0.0 && number.abs() < 1e15 => {
+                format!("{}", *number as i64)
+            }
+            other => other.as_text().trim().to_string(),
+        };
+        (!text.is_empty()).then_some(text)
+    }
+
+    fn number(&self, row: &RawRow, field: Field) -> Result<Option<f64>, Problem> {
+        let Some((cell, column)) = self.cell(row, field) else {
+            return Ok(None);
+        };
+        match cell {
+            Cell::Empty => Ok(None),
+            Cell::Number(number) => Ok(Some(*number)),
+            Cell::Text(text) => {
+                let style = self.number_styles.get(&field).copied().unwrap_or_default();
+                parse_number(text, style).map_err(|problem| Self::problem(column, cell, problem))
+            }
+            Cell::Date(_) => Err(Self::problem(
+                column,
+                cell,
+                format!("a date where {column} should be a number"),
+            )),
+            Cell::Error(error) => Err(Self::problem(
+                column,
+                cell,
+                format!(
+                    "the spreadsheet cell shows the error {error}; fix the formula in the source file"
+                ),
+            )),
+        }
+    }
+
+    fn required_number(&self, row: &RawRow, field: Field) -> Result<f64, Problem> {
+        let value = self.number(row, field)?;
+        value.ok_or_else(|| self.blank(row, field))
+    }
+
+    fn blank(&self, row: &RawRow, field: Field) -> Problem {
+        let column = self
+            .cell(row, field)
+            .map_or(field.name(), |(_, column)| column);
+        Problem {
+            column: column.to_string(),
+            value: String::new(),
+            problem: format!("{column} is blank; it is required"),
+        }
+    }
+
+    fn date(&self, row: &RawRow, field: Field) -> Result<Option<NaiveDate>, Problem> {
+        let Some((cell, column)) = self.cell(row, field) else {
+            return Ok(None);
+        };
+        match cell {
+            Cell::Empty => Ok(None),
+            Cell::Date(date) => Ok(Some(*date)),
+            Cell::Number(serial) => excel_serial_date(*serial)
+                .map(Some)
+                .ok_or_else(|| Self::problem(column, cell, format!("{serial} is not a date"))),
+            Cell::Text(text) if text.trim().is_empty() => Ok(None),
+            Cell::Text(text) => {
+                let order = self
+                    .date_orders
+                    .get(&field)
+                    .copied()
+                    .unwrap_or(DateOrder::MonthFirst);
+                parse_date(text, order)
+                    .map(Some)
+                    .map_err(|problem| Self::problem(column, cell, problem))
+            }
+            Cell::Error(error) => Err(Self::problem(
+                column,
+                cell,
+                format!("the spreadsheet cell shows the error {error}"),
+            )),
+        }
+    }
+
+    fn required_date(&self, row: &RawRow, field: Field) -> Result<NaiveDate, Problem> {
+        self.date(row, field)?.ok_or_else(|| self.blank(row, field))
+    }
+
+    fn month(&self, row: &RawRow, field: Field) -> Result<Month, Problem> {
+        let Some((cell, column)) = self.cell(row, field) else {
+            return Err(self.blank(row, field));
+        };
+        match cell {
+            Cell::Date(date) => Ok(Month::of(*date)),
+            Cell::Number(number)
+                if (190_001.0..=999_912.0).contains(number) && number.fract() == 0.0 =>
+            {
+                // `202603` read as a number by a spreadsheet.
+                let value = *number as i32;
+                Month::new(value / 100, (value % 100) as u32)
+                    .ok_or_else(|| Self::problem(column, cell, format!("{value} is not a month")))
+            }
+            Cell::Number(serial) => excel_serial_date(*serial)
+                .map(Month::of)
+                .ok_or_else(|| Self::problem(column, cell, format!("{serial} is not a month"))),
+            Cell::Text(text) => {
+                let order = self
+                    .date_orders
+                    .get(&field)
+                    .copied()
+                    .unwrap_or(DateOrder::MonthFirst);
+                parse_month(text, order).map_err(|problem| Self::problem(column, cell, problem))
+            }
+            Cell::Empty => Err(self.blank(row, field)),
+            Cell::Error(error) => Err(Self::problem(
+                column,
+                cell,
+                format!("the spreadsheet cell shows the error {error}"),
+            )),
+        }
+    }
+
+    /// The row's month: its month column, or the month of its date column.
+    fn month_or_date(&self, row: &RawRow) -> Result<Month, Problem> {
+        if self.header.has(Field::Date) {
+            self.required_date(row, Field::Date).map(Month::of)
+        } else {
+            self.month(row, Field::Month)
+        }
+    }
+}
+
+/// A stable fingerprint of a row's raw cells, keyed by normalised header so two exports of the
+/// same data with the same columns match.
+fn fingerprint(header: &HeaderMap, row: &RawRow) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for (position, name) in header.headers.iter().enumerate() {
+        normalise_header(name).hash(&mut hasher);
+        match row.cells.get(position).unwrap_or(&Cell::Empty) {
+            Cell::Number(number) => number.to_bits().hash(&mut hasher),
+            other => other.as_text().trim().hash(&mut hasher),
+        }
+    }
+    hasher.finish()
+}
+
+/// The P&L category of a ledger posting's category text.
+pub fn ledger_category(text: &str) -> Option<Category> {
+    let normalised = normalise_header(text);
+    let key = normalised.trim_start_matches(|c: char| c.is_ascii_digit() || c == '_');
+    let category = match key {
+        "revenue" | "revenues" | "sales" | "net_revenue" | "net_sales" | "turnover"
+        | "total_revenue" | "income" | "service_revenue" | "fee_income" => Category::Revenue,
+        "cogs" | "cost_of_sales" | "cost_of_goods_sold" | "cost_of_revenue" | "direct_costs"
+        | "direct_cost" | "cost_of_services" => Category::Cogs,
+        "opex" | "operating_expenses" | "operating_expense" | "operating_costs" | "sg_a"
+        | "sga" | "overheads" | "overhead" | "indirect_costs" => Category::Opex,
+        "depreciation"
+        | "d_a"
+        | "depreciation_and_amortization"
+        | "depreciation_amortization"
+        | "depreciation_amortisation" => Category::Depreciation,
+        "amortization" | "amortisation" => Category::Amortization,
+        _ => return None,
+    };
+    Some(category)
+}
+
+/// A CSAT score: 1–5 (whole numbers) or a two-valued text scale.
+fn csat_score(cell: &Cell) -> Result<CsatScore, String> {
+    let text = cell.as_text().trim().to_lowercase();
+    match text.as_str() {
+        "good" | "satisfied" | "very satisfied" | "positive" | "yes" | "happy" => {
+            return Ok(CsatScore::Text(true));
+        }
+        "bad" | "unsatisfied" | "dissatisfied" | "very dissatisfied" | "very unsatisfied"
+        | "negative" | "no" | "unhappy" | "neutral" => {
+            return Ok(CsatScore::Text(false));
+        }
+        _ => {}
+    }
+    let value = match cell {
+        Cell::Number(number) => *number,
+        _ => parse_number(&text, NumberStyle::DecimalPoint)
+            .ok()
+            .flatten()
+            .ok_or_else(|| {
+                format!("'{text}' is not a CSAT rating; use 1–5, good/bad or satisfied/unsatisfied")
+            })?,
+    };
+    if value.fract() != 0.0 || !(1.0..=5.0).contains(&value) {
+        return Err(format!("score {value} is outside 1–5"));
+    }
+    Ok(CsatScore::Points(value as u8))
+}
+
+/// An NPS score: a whole number 0–10.
+fn nps_score(value: f64) -> Result<u8, String> {
+    if value.fract() != 0.0 {
+        return Err(format!("score {value} is not a whole number 0–10"));
+    }
+    if !(0.0..=10.0).contains(&value) {
+        return Err(format!("score {value} is outside 0–10"));
+    }
+    Ok(value as u8)
+}
+
+/// Decides NPS vs CSAT from a plain `score`/`rating` column's values (SPEC §2): text ratings →
+/// csat; any 0 or any value above 5 → nps; otherwise csat. Returns the kind and the rule.
+pub fn survey_kind_from_values(header: &HeaderMap, rows: &[RawRow]) -> (Kind, String) {
+    let Some(position) = header.position(Field::Score) else {
+        return (Kind::Csat, "no score column".to_string());
+    };
+    let mut any_text = false;
+    let mut any_nps_value = false;
+    for row in rows {
+        match row.cells.get(position).unwrap_or(&Cell::Empty) {
+            Cell::Number(number) => any_nps_value |= *number == 0.0 || *number > 5.0,
+            Cell::Text(text) => match parse_number(text, NumberStyle::DecimalPoint) {
+                Ok(Some(number)) => any_nps_value |= number == 0.0 || number > 5.0,
+                Ok(None) => {}
+                Err(_) => any_text |= csat_score(&Cell::Text(text.clone())).is_ok(),
+            },
+            _ => {}
+        }
+    }
+    if any_text {
+        (Kind::Csat, "text ratings (good/bad) mean CSAT".to_string())
+    } else if any_nps_value {
+        (
+            Kind::Nps,
+            "a score of 0 or above 5 means NPS (0–10)".to_string(),
+        )
+    } else {
+        (Kind::Csat, "every score is within 1–5, so CSAT".to_string())
+    }
+}
+
+/// Reads `rows` (the rows after the header) as `kind`/`shape`.
+pub fn parse_rows(
+    (kind, shape): (Kind, Shape),
+    header: &HeaderMap,
+    rows: &[RawRow],
+    notes: &TableNotes,
+    source: u32,
+    file: &str,
+    departments: &mut Departments,
+) -> RowsOutcome {
+    let mut issues = Vec::new();
+    let columns = Columns::new(header, rows, notes, file, &mut issues);
+    let mut rejected = 0usize;
+    let mut ignored_categories: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut without_department: Option<(usize, usize)> = None;
+
+    let mut reject = |issues: &mut Vec<DataQualityIssue>, line: usize, problem: Problem| {
+        rejected += 1;
+        issues.push(DataQualityIssue {
+            file: file.to_string(),
+            line: Some(line),
+            column: Some(problem.column),
+            value: Some(problem.value),
+            problem: problem.problem,
+            action: Action::RowSkipped,
+        });
+    };
+    let ignore_value = |issues: &mut Vec<DataQualityIssue>, line: usize, problem: Problem| {
+        issues.push(DataQualityIssue {
+            file: file.to_string(),
+            line: Some(line),
+            column: Some(problem.column),
+            value: Some(problem.value),
+            problem: format!("{}; the row is used without it", problem.problem),
+            action: Action::ValueIgnored,
+        });
+    };
+
+    // Rows with more non-blank fields than the header has columns were split on the wrong
+    // character (mixed delimiters) or shifted: reading them would put values in wrong columns.
+    let width = header.headers.len();
+
+    macro_rules! collect {
+        ($variant:ident, |$row:ident, $origin:ident, $department:ident| $body:block) => {{
+            let mut parsed = Vec::with_capacity(rows.len());
+            for $row in rows {
+                let $origin = RowRef { source, line: $row.line as u32 };
+                if let Some(extra) = $row.cells.iter().skip(width).find(|cell| !cell.is_blank()) {
+                    reject(&mut issues, $row.line, Problem {
+                        column: String::new(),
+                        value: extra.as_text().trim().to_string(),
+                        problem: format!("the row has {} fields but the header has {width}; check for a stray delimiter or an unquoted value", $row.cells.len()),
+                    });
+                    continue;
+                }
+                let $department = match columns.text($row, Field::Department) {
+                    Some(name) => departments.intern(&name),
+                    None => None,
+                };
+                if $department.is_none() && header.has(Field::Department) {
+                    let entry = without_department.get_or_insert(($row.line, 0));
+                    entry.1 += 1;
+                }
+                let result = (|| -> Result<Option<_>, Problem> { $body })();
+                match result {
+                    Ok(Some(row)) => parsed.push(Parsed { origin: $origin, fingerprint: fingerprint(header, $row), row }),
+                    Ok(None) => {}
+                    Err(problem) => reject(&mut issues, $row.line, problem),
+                }
+            }
+            ParsedRows::$variant(parsed)
+        }};
+    }
+
+    let parsed = match (kind, shape) {
+        (Kind::Finance, Shape::Ledger) => collect!(FinanceLedger, |row, _origin, department| {
+            let month = columns.month_or_date(row)?;
+            let category_text = columns
+                .text(row, Field::Category)
+                .ok_or_else(|| columns.blank(row, Field::Category))?;
+            let amount = columns.required_number(row, Field::Amount)?;
+            match ledger_category(&category_text) {
+                Some(category) => Ok(Some(Posting {
+                    month,
+                    department,
+                    category,
+                    amount,
+                })),
+                None => {
+                    let entry = ignored_categories
+                        .entry(category_text)
+                        .or_insert((row.line, 0));
+                    entry.1 += 1;
+                    Ok(None)
+                }
+            }
+        }),
+        (Kind::Finance, _) => collect!(FinanceWide, |row, _origin, department| {
+            let month = columns.month(row, Field::Month)?;
+            let amount = |field| columns.number(row, field).map(|value| value.unwrap_or(0.0));
+            let revenue = amount(Field::Revenue)?;
+            let cogs = amount(Field::Cogs)?;
+            let opex = amount(Field::Opex)?;
+            let depreciation = amount(Field::Depreciation)?;
+            let amortization = amount(Field::Amortization)?;
+            let mut optional = |field| {
+                columns.number(row, field).unwrap_or_else(|problem| {
+                    ignore_value(&mut issues, row.line, problem);
+                    None
+                })
+            };
+            let revenue_budget = optional(Field::RevenueBudget);
+            let cost_budget = optional(Field::CostBudget);
+            Ok(Some(FinanceRow {
+                month,
+                department,
+                revenue,
+                cogs,
+                opex,
+                depreciation,
+                amortization,
+                revenue_budget,
+                cost_budget,
+            }))
+        }),
+        (Kind::Deliveries, _) => collect!(Deliveries, |row, origin, department| {
+            let id = columns
+                .text(row, Field::Id)
+                .ok_or_else(|| columns.blank(row, Field::Id))?;
+            let due_date = columns.required_date(row, Field::DueDate)?;
+            let delivered_date = columns.date(row, Field::DeliveredDate)?;
+            let mut optional = |field| {
+                columns.number(row, field).unwrap_or_else(|problem| {
+                    ignore_value(&mut issues, row.line, problem);
+                    None
+                })
+            };
+            let budget_cost = optional(Field::BudgetCost);
+            let actual_cost = optional(Field::ActualCost);
+            Ok(Some(DeliveryRow {
+                id,
+                department,
+                due_date,
+                delivered_date,
+                name: columns.text(row, Field::Name),
+                customer: columns.text(row, Field::Customer),
+                budget_cost,
+                actual_cost,
+                origin,
+            }))
+        }),
+        (Kind::Workforce, _) => collect!(Workforce, |row, _origin, department| {
+            let month = columns.month(row, Field::Month)?;
+            let fte = columns.required_number(row, Field::Fte)?;
+            let available_hours = columns.required_number(row, Field::AvailableHours)?;
+            let billable_hours = columns.required_number(row, Field::BillableHours)?;
+            for (field, value) in [
+                (Field::Fte, fte),
+                (Field::AvailableHours, available_hours),
+                (Field::BillableHours, billable_hours),
+            ] {
+                if value < 0.0 {
+                    let column = columns
+                        .cell(row, field)
+                        .map_or(field.name(), |(_, column)| column);
+                    return Err(Problem {
+                        column: column.to_string(),
+                        value: value.to_string(),
+                        problem: format!("{column} is negative"),
+                    });
+                }
+            }
+            let output_units = columns
+                .number(row, Field::OutputUnits)
+                .unwrap_or_else(|problem| {
+                    ignore_value(&mut issues, row.line, problem);
+                    None
+                });
+            Ok(Some(WorkforceRow {
+                month,
+                department,
+                fte,
+                available_hours,
+                billable_hours,
+                output_units,
+            }))
+        }),
+        (Kind::Nps, _) => collect!(Nps, |row, origin, department| {
+            let date = columns.required_date(row, Field::Date)?;
+            let (cell, column) = columns
+                .cell(row, Field::Score)
+                .ok_or_else(|| columns.blank(row, Field::Score))?;
+            let value = columns.required_number(row, Field::Score)?;
+            let score =
+                nps_score(value).map_err(|problem| Columns::problem(column, cell, problem))?;
+            Ok(Some(NpsResponse {
+                date,
+                score,
+                department,
+                customer_id: columns.text(row, Field::CustomerId),
+                comment: columns.text(row, Field::Comment),
+                origin,
+            }))
+        }),
+        (Kind::Csat, _) => collect!(Csat, |row, origin, department| {
+            let date = columns.required_date(row, Field::Date)?;
+            let (cell, column) = columns
+                .cell(row, Field::Score)
+                .ok_or_else(|| columns.blank(row, Field::Score))?;
+            if cell.is_blank() {
+                return Err(columns.blank(row, Field::Score));
+            }
+            let score =
+                csat_score(cell).map_err(|problem| Columns::problem(column, cell, problem))?;
+            Ok(Some(CsatRating {
+                date,
+                score,
+                department,
+                ticket_id: columns.text(row, Field::TicketId),
+                origin,
+            }))
+        }),
+        (Kind::Customers, Shape::Summary) => {
+            collect!(CustomerSummary, |row, _origin, department| {
+                let month = columns.month(row, Field::Month)?;
+                let customers_start = columns.required_number(row, Field::CustomersStart)?;
+                let churned_customers = columns.required_number(row, Field::ChurnedCustomers)?;
+                let new_customers =
+                    columns
+                        .number(row, Field::NewCustomers)
+                        .unwrap_or_else(|problem| {
+                            ignore_value(&mut issues, row.line, problem);
+                            None
+                        });
+                Ok(Some(CustomerSummaryRow {
+                    month,
+                    department,
+                    customers_start,
+                    churned_customers,
+                    new_customers,
+                }))
+            })
+        }
+        (Kind::Customers, _) => collect!(Customers, |row, origin, department| {
+            let customer_id = columns
+                .text(row, Field::CustomerId)
+                .ok_or_else(|| columns.blank(row, Field::CustomerId))?;
+            let start_date = columns.required_date(row, Field::StartDate)?;
+            let end_date = columns.date(row, Field::EndDate)?;
+            if let Some(end) = end_date.filter(|end| *end < start_date) {
+                let (cell, column) = columns
+                    .cell(row, Field::EndDate)
+                    .ok_or_else(|| columns.blank(row, Field::EndDate))?;
+                return Err(Columns::problem(
+                    column,
+                    cell,
+                    format!("the end date {end} is before the start date {start_date}"),
+                ));
+            }
+            let mrr = columns.number(row, Field::Mrr).unwrap_or_else(|problem| {
+                ignore_value(&mut issues, row.line, problem);
+                None
+            });
+            Ok(Some(CustomerRow {
+                customer_id,
+                start_date,
+                end_date,
+                mrr,
+                department,
+                origin,
+            }))
+        }),
+    };
+
+    let mut ignored = 0usize;
+    let mut categories: Vec<_> = ignored_categories.into_iter().collect();
+    categories.sort_by_key(|(_, (line, _))| *line);
+    for (category, (line, count)) in categories {
+        ignored += count;
+        issues.push(DataQualityIssue {
+            file: file.to_string(),
+            line: Some(line),
+            column: columns.header.position(Field::Category).map(|p| header.headers[p].clone()),
+            value: Some(category.clone()),
+            problem: format!(
+                "category '{category}' is not revenue, cost of sales, operating expenses or D&A; {count} posting(s) left out of EBITDA (first at line {line})"
+            ),
+            action: Action::RowSkipped,
+        });
+    }
+    if let Some((line, count)) = without_department {
+        issues.push(DataQualityIssue {
+            file: file.to_string(),
+            line: Some(line),
+            column: header.position(Field::Department).map(|p| header.headers[p].clone()),
+            value: Some(String::new()),
+            problem: format!("{count} row(s) have no department (first at line {line}); they count in company totals only"),
+            action: Action::RowKept,
+        });
+    }
+    RowsOutcome {
+        rows: parsed,
+        rows_read: rows.len(),
+        rows_rejected: rejected,
+        rows_ignored: ignored,
+        issues,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ledger_categories_include_the_usual_aliases() {
+        assert_eq!(ledger_category("Cost of sales"), Some(Category::Cogs));
+        assert_eq!(ledger_category("Operating expenses"), Some(Category::Opex));
+        assert_eq!(ledger_category("D&A"), Some(Category::Depreciation));
+        assert_eq!(ledger_category("4000 Revenue"), Some(Category::Revenue));
+        assert_eq!(ledger_category("Interest"), None);
+    }
+
+    #[test]
+    fn scores_outside_their_scale_are_refused() {
+        assert_eq!(nps_score(10.0), Ok(10));
+        assert_eq!(nps_score(0.0), Ok(0));
+        assert!(nps_score(11.0).is_err());
+        assert!(nps_score(7.5).is_err());
+        assert_eq!(
+            csat_score(&Cell::Text("Good".into())),
+            Ok(CsatScore::Text(true))
+        );
+        assert_eq!(
+            csat_score(&Cell::Text("4".into())),
+            Ok(CsatScore::Points(4))
+        );
+        assert!(csat_score(&Cell::Text("6".into())).is_err());
+        assert!(csat_score(&Cell::Text("meh".into())).is_err());
+    }
+}

@@ -1,0 +1,497 @@
+//! The project's own data types: calendar months, departments, the typed rows each input kind
+//! becomes, and the record of what was read (sources) and what was wrong (data quality).
+//!
+//! Everything downstream (metrics, escalations, report, GUI) works on these plain Rust values;
+//! no parsing or polars type appears here.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// A calendar month, stored as `year * 12 + (month - 1)` so that months order and subtract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month(i32);
+
+impl Month {
+    /// `month` is 1–12; `None` outside that range.
+    pub fn new(year: i32, month: u32) -> Option<Month> {
+        (1..=12)
+            .contains(&month)
+            .then(|| Month(year * 12 + month as i32 - 1))
+    }
+
+    pub fn of(date: NaiveDate) -> Month {
+        Month(date.year() * 12 + date.month0() as i32)
+    }
+
+    pub fn year(self) -> i32 {
+        self.0.div_euclid(12)
+    }
+
+    /// 1–12.
+    pub fn month(self) -> u32 {
+        self.0.rem_euclid(12) as u32 + 1
+    }
+
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year(), self.month(), 1).unwrap_or(NaiveDate::MIN)
+    }
+
+    pub fn last_day(self) -> NaiveDate {
+        self.next().first_day().pred_opt().unwrap_or(NaiveDate::MAX)
+    }
+
+    pub fn next(self) -> Month {
+        Month(self.0 + 1)
+    }
+
+    pub fn prev(self) -> Month {
+        Month(self.0 - 1)
+    }
+
+    pub fn offset(self, months: i32) -> Month {
+        Month(self.0 + months)
+    }
+
+    /// Months from `earlier` to `self` (positive when `self` is later).
+    pub fn months_since(self, earlier: Month) -> i32 {
+        self.0 - earlier.0
+    }
+
+    /// Every month from `first` to `last`, both included.
+    pub fn range(first: Month, last: Month) -> impl Iterator<Item = Month> {
+        (first.0..=last.0).map(Month)
+    }
+
+    /// A dense index usable as a polars integer column.
+    pub fn index(self) -> i32 {
+        self.0
+    }
+
+    pub fn from_index(index: i32) -> Month {
+        Month(index)
+    }
+}
+
+impl fmt::Display for Month {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year(), self.month())
+    }
+}
+
+impl FromStr for Month {
+    type Err = String;
+
+    /// Parses the canonical `YYYY-MM` form (used on the command line and in state files).
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let invalid = || format!("'{text}' is not a month; write it as YYYY-MM, e.g. 2026-03");
+        let (year, month) = text.trim().split_once('-').ok_or_else(invalid)?;
+        let year: i32 = year.parse().map_err(|_| invalid())?;
+        let month: u32 = month.parse().map_err(|_| invalid())?;
+        Month::new(year, month).ok_or_else(invalid)
+    }
+}
+
+impl Serialize for Month {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Month {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Index of a department in [`Departments`].
+pub type DepartmentId = u32;
+
+/// Department names as the exports spell them: trimmed, inner runs of spaces collapsed, matched
+/// case-insensitively, displayed as first seen.
+#[derive(Debug, Clone, Default)]
+pub struct Departments {
+    names: Vec<String>,
+    by_key: HashMap<String, DepartmentId>,
+}
+
+impl Departments {
+    /// The id for `raw`, adding it if new; `None` for a blank name.
+    pub fn intern(&mut self, raw: &str) -> Option<DepartmentId> {
+        let display = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        if display.is_empty() {
+            return None;
+        }
+        let key = display.to_lowercase();
+        if let Some(&id) = self.by_key.get(&key) {
+            return Some(id);
+        }
+        let id = self.names.len() as DepartmentId;
+        self.names.push(display);
+        self.by_key.insert(key, id);
+        Some(id)
+    }
+
+    /// The id of an existing department, matched case-insensitively.
+    pub fn find(&self, name: &str) -> Option<DepartmentId> {
+        let key = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        self.by_key.get(&key.to_lowercase()).copied()
+    }
+
+    pub fn name(&self, id: DepartmentId) -> &str {
+        self.names.get(id as usize).map_or("?", String::as_str)
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// Ids with their display names, in first-seen order.
+    pub fn iter(&self) -> impl Iterator<Item = (DepartmentId, &str)> {
+        self.names
+            .iter()
+            .enumerate()
+            .map(|(index, name)| (index as DepartmentId, name.as_str()))
+    }
+}
+
+/// The kinds of export SPEC §2 knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Finance,
+    Deliveries,
+    Workforce,
+    Nps,
+    Csat,
+    Customers,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Finance => "finance",
+            Kind::Deliveries => "deliveries",
+            Kind::Workforce => "workforce",
+            Kind::Nps => "nps",
+            Kind::Csat => "csat",
+            Kind::Customers => "customers",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The row shape within a kind (finance and customers have two).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shape {
+    /// One row per month × department (finance, workforce).
+    Wide,
+    /// One row per posting (finance).
+    Ledger,
+    /// One row per item, event or customer.
+    List,
+    /// One row per month × segment (customers).
+    Summary,
+}
+
+/// Where a row came from: index into [`Dataset::sources`] and the physical line (header = 1) or
+/// sheet row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RowRef {
+    pub source: u32,
+    pub line: u32,
+}
+
+/// One month × department of the P&L, from a wide file or summed from ledger postings.
+/// Blank P&L amounts count as zero; budgets stay missing when blank.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FinanceRow {
+    pub month: Month,
+    pub department: Option<DepartmentId>,
+    pub revenue: f64,
+    pub cogs: f64,
+    pub opex: f64,
+    pub depreciation: f64,
+    pub amortization: f64,
+    pub revenue_budget: Option<f64>,
+    pub cost_budget: Option<f64>,
+}
+
+/// One project or deliverable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeliveryRow {
+    pub id: String,
+    pub department: Option<DepartmentId>,
+    pub due_date: NaiveDate,
+    pub delivered_date: Option<NaiveDate>,
+    pub name: Option<String>,
+    pub customer: Option<String>,
+    pub budget_cost: Option<f64>,
+    pub actual_cost: Option<f64>,
+    pub origin: RowRef,
+}
+
+/// One month × department of hours and headcount.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkforceRow {
+    pub month: Month,
+    pub department: Option<DepartmentId>,
+    pub fte: f64,
+    pub available_hours: f64,
+    pub billable_hours: f64,
+    pub output_units: Option<f64>,
+}
+
+/// One NPS survey response (score 0–10).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NpsResponse {
+    pub date: NaiveDate,
+    pub score: u8,
+    pub department: Option<DepartmentId>,
+    pub customer_id: Option<String>,
+    pub comment: Option<String>,
+    pub origin: RowRef,
+}
+
+/// One CSAT rating, on a 1–5 scale or a two-valued text scale.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CsatRating {
+    pub date: NaiveDate,
+    pub score: CsatScore,
+    pub department: Option<DepartmentId>,
+    pub ticket_id: Option<String>,
+    pub origin: RowRef,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CsatScore {
+    /// 1–5.
+    Points(u8),
+    /// `good`/`satisfied` (true) or `bad`/`unsatisfied` (false).
+    Text(bool),
+}
+
+impl CsatScore {
+    /// SPEC §3: satisfied = 4–5 on 1–5, `good`/`satisfied` on text scales.
+    pub fn is_satisfied(self) -> bool {
+        match self {
+            CsatScore::Points(points) => points >= 4,
+            CsatScore::Text(satisfied) => satisfied,
+        }
+    }
+}
+
+/// One customer from a customer list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerRow {
+    pub customer_id: String,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    pub mrr: Option<f64>,
+    pub department: Option<DepartmentId>,
+    pub origin: RowRef,
+}
+
+/// One month × segment of a customer summary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerSummaryRow {
+    pub month: Month,
+    pub department: Option<DepartmentId>,
+    pub customers_start: f64,
+    pub churned_customers: f64,
+    pub new_customers: Option<f64>,
+}
+
+/// What happened to a file: its kind, and how many of its rows were used.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceSummary {
+    /// Relative to the data folder, `/`-separated.
+    pub file: String,
+    /// `None` when the file was not recognised or could not be read.
+    pub kind: Option<Kind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shape: Option<Shape>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    pub rows_read: usize,
+    pub rows_used: usize,
+    pub rows_rejected: usize,
+    /// Rows read correctly but outside what the metrics use (e.g. ledger interest postings).
+    pub rows_ignored: usize,
+    /// Rows dropped because another row (or a newer export) already says the same.
+    pub rows_duplicate: usize,
+    /// How the kind was decided where the header alone could not (NPS vs CSAT).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detection: Option<String>,
+    /// Each recognised header and the column it was read as.
+    pub columns: Vec<ColumnMapping>,
+    /// Headers the app did not use.
+    pub ignored_columns: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ColumnMapping {
+    pub header: String,
+    pub column: String,
+}
+
+/// What the app did about a data-quality problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// The row was not used.
+    RowSkipped,
+    /// The whole file was not used.
+    FileSkipped,
+    /// The row was used without this value.
+    ValueIgnored,
+    /// The row was used with a stated assumption (e.g. no department: company totals only).
+    RowKept,
+    /// The value was read under a stated assumption (e.g. ambiguous dates read month-first).
+    Assumed,
+    /// Rows that repeat rows already read were dropped.
+    DuplicateDropped,
+    /// Rows replaced by the same key in a newer export.
+    Superseded,
+    /// A header was not used.
+    ColumnIgnored,
+}
+
+/// One problem found in the input, precise enough to find and fix it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DataQualityIssue {
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<String>,
+    pub value: Option<String>,
+    pub problem: String,
+    pub action: Action,
+}
+
+/// Everything read from a data folder, combined per kind and ready for the metrics.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    pub departments: Departments,
+    /// One row per month × department (wide rows and summed ledger postings).
+    pub finance: Vec<FinanceRow>,
+    pub deliveries: Vec<DeliveryRow>,
+    pub workforce: Vec<WorkforceRow>,
+    pub nps: Vec<NpsResponse>,
+    pub csat: Vec<CsatRating>,
+    pub customers: Vec<CustomerRow>,
+    pub customer_summaries: Vec<CustomerSummaryRow>,
+    pub sources: Vec<SourceSummary>,
+    pub data_quality: Vec<DataQualityIssue>,
+}
+
+impl Dataset {
+    /// True when no file yielded a usable row.
+    pub fn has_no_data(&self) -> bool {
+        self.finance.is_empty()
+            && self.deliveries.is_empty()
+            && self.workforce.is_empty()
+            && self.nps.is_empty()
+            && self.csat.is_empty()
+            && self.customers.is_empty()
+            && self.customer_summaries.is_empty()
+    }
+
+    /// The latest month with actuals: finance, workforce and summary months, survey and rating
+    /// dates, customer start dates and delivered dates. Due dates and customer end dates can be
+    /// plans (a project list always reaches into the future; contracts have scheduled ends), so
+    /// they never move it; due dates count only when nothing else dates the data.
+    pub fn latest_month(&self) -> Option<Month> {
+        let actuals = self
+            .finance
+            .iter()
+            .map(|row| row.month)
+            .chain(self.workforce.iter().map(|row| row.month))
+            .chain(self.customer_summaries.iter().map(|row| row.month))
+            .chain(self.nps.iter().map(|row| Month::of(row.date)))
+            .chain(self.csat.iter().map(|row| Month::of(row.date)))
+            .chain(self.customers.iter().map(|row| Month::of(row.start_date)))
+            .chain(
+                self.deliveries
+                    .iter()
+                    .filter_map(|row| row.delivered_date.map(Month::of)),
+            )
+            .max();
+        actuals.or_else(|| {
+            self.deliveries
+                .iter()
+                .map(|row| Month::of(row.due_date))
+                .max()
+        })
+    }
+
+    /// The first month of the report: the earliest month of monthly data, survey and rating
+    /// dates and due dates. A customer list reaches back years (a customer since 2019, who left
+    /// in 2021), so it counts only when nothing else dates the data.
+    pub fn earliest_month(&self) -> Option<Month> {
+        let activity = self
+            .finance
+            .iter()
+            .map(|row| row.month)
+            .chain(self.workforce.iter().map(|row| row.month))
+            .chain(self.customer_summaries.iter().map(|row| row.month))
+            .chain(self.nps.iter().map(|row| Month::of(row.date)))
+            .chain(self.csat.iter().map(|row| Month::of(row.date)))
+            .chain(self.deliveries.iter().map(|row| Month::of(row.due_date)))
+            .min();
+        activity.or_else(|| {
+            self.customers
+                .iter()
+                .map(|row| Month::of(row.start_date).next())
+                .min()
+        })
+    }
+
+    /// Number of input rows rejected across all files.
+    pub fn rows_rejected(&self) -> usize {
+        self.sources.iter().map(|source| source.rows_rejected).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_arithmetic_crosses_year_boundaries() {
+        let january = Month::new(2026, 1).unwrap();
+        assert_eq!(january.prev().to_string(), "2025-12");
+        assert_eq!(january.offset(14).to_string(), "2027-03");
+        assert_eq!(
+            Month::new(2024, 2).unwrap().last_day(),
+            NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
+        );
+        assert_eq!(Month::new(2026, 13), None);
+        assert_eq!("2026-03".parse::<Month>(), Ok(Month::new(2026, 3).unwrap()));
+        assert!("2026-13".parse::<Month>().is_err());
+    }
+
+    #[test]
+    fn departments_match_case_and_spacing_insensitively_and_keep_first_spelling() {
+        let mut departments = Departments::default();
+        let first = departments.intern("  Cloud   Operations ").unwrap();
+        let second = departments.intern("cloud operations").unwrap();
+        assert_eq!(first, second);
+        assert_eq!(departments.name(first), "Cloud Operations");
+        assert_eq!(departments.intern("   "), None);
+        assert_eq!(departments.len(), 1);
+    }
+}
