@@ -1,0 +1,235 @@
+//! Customer metrics: NPS and CSAT from responses, churn and retention from a customer list or a
+//! monthly summary.
+//!
+//! Customer list (SPEC §3): a customer is in month M's starting set S when it started before
+//! M's first day and had not ended before it, i.e. `month(start) < M <= month(end)`. It churned
+//! in M when it is in S and its end date falls in M. So a customer who starts and ends in the
+//! same month is never in any S and never churns. Where a list and a summary cover the same
+//! month and department, the list is used.
+
+use std::collections::HashMap;
+
+use super::frames::{GroupInput, group_sums};
+use super::{MIN_CONFIDENT_RESPONSES, Metric, MetricTable, MetricsError, NpsBreakdown, ratio};
+use crate::model::{Dataset, DepartmentId, Month};
+
+pub fn compute(
+    dataset: &Dataset,
+    last_month: Month,
+    table: &mut MetricTable,
+) -> Result<(), MetricsError> {
+    nps(dataset, table)?;
+    csat(dataset, table)?;
+    churn_from_list(dataset, last_month, table)?;
+    churn_from_summary(dataset, table);
+    Ok(())
+}
+
+fn nps(dataset: &Dataset, table: &mut MetricTable) -> Result<(), MetricsError> {
+    let mut input = GroupInput::new(&["promoter", "detractor"]);
+    for response in &dataset.nps {
+        let promoter = if response.score >= 9 { 1.0 } else { 0.0 };
+        let detractor = if response.score <= 6 { 1.0 } else { 0.0 };
+        input.push(
+            Month::of(response.date),
+            response.department,
+            &[Some(promoter), Some(detractor)],
+        );
+    }
+    for (&(month, department), sums) in &group_sums(&input)? {
+        let responses = sums.rows;
+        let promoters = sums.get(0).unwrap_or(0.0);
+        let detractors = sums.get(1).unwrap_or(0.0);
+        let low_confidence = responses < MIN_CONFIDENT_RESPONSES;
+        let score = ratio(
+            Some(100.0 * (promoters - detractors)),
+            Some(responses as f64),
+        );
+        table.push(Metric::Nps, department, month, score, low_confidence);
+        table.push(
+            Metric::NpsResponses,
+            department,
+            month,
+            Some(responses as f64),
+            false,
+        );
+        let (promoters, detractors) = (promoters as usize, detractors as usize);
+        table.nps_breakdown.insert(
+            (department, month),
+            NpsBreakdown {
+                promoters,
+                passives: responses.saturating_sub(promoters + detractors),
+                detractors,
+            },
+        );
+    }
+    Ok(())
+}
+
+fn csat(dataset: &Dataset, table: &mut MetricTable) -> Result<(), MetricsError> {
+    let mut input = GroupInput::new(&["satisfied"]);
+    for rating in &dataset.csat {
+        input.push(
+            Month::of(rating.date),
+            rating.department,
+            &[Some(if rating.score.is_satisfied() {
+                1.0
+            } else {
+                0.0
+            })],
+        );
+    }
+    for (&(month, department), sums) in &group_sums(&input)? {
+        let responses = sums.rows;
+        let low_confidence = responses < MIN_CONFIDENT_RESPONSES;
+        table.push(
+            Metric::Csat,
+            department,
+            month,
+            ratio(sums.get(0), Some(responses as f64)),
+            low_confidence,
+        );
+        table.push(
+            Metric::CsatResponses,
+            department,
+            month,
+            Some(responses as f64),
+            false,
+        );
+    }
+    Ok(())
+}
+
+/// Counts and MRR of customers joining S (from the month after they start) and leaving it
+/// (after their end month), aggregated per month × department; S and churn per month follow by
+/// running sums.
+fn churn_from_list(
+    dataset: &Dataset,
+    last_month: Month,
+    table: &mut MetricTable,
+) -> Result<(), MetricsError> {
+    if dataset.customers.is_empty() {
+        return Ok(());
+    }
+    let has_mrr = dataset
+        .customers
+        .iter()
+        .any(|customer| customer.mrr.is_some());
+    let mut joins = GroupInput::new(&["mrr"]);
+    let mut churns = GroupInput::new(&["mrr"]);
+    for customer in &dataset.customers {
+        let first_month_in_s = Month::of(customer.start_date).next();
+        let end_month = customer.end_date.map(Month::of);
+        if end_month.is_some_and(|end| end < first_month_in_s) {
+            continue; // Started and ended within one month: never in S.
+        }
+        let mrr = Some(customer.mrr.unwrap_or(0.0));
+        joins.push(first_month_in_s, customer.department, &[mrr]);
+        if let Some(end) = end_month {
+            churns.push(end, customer.department, &[mrr]);
+        }
+    }
+    let joins = group_sums(&joins)?;
+    let churns = group_sums(&churns)?;
+    let Some(first_month) = joins.keys().map(|(month, _)| *month).min() else {
+        return Ok(());
+    };
+    let mut departments: Vec<Option<DepartmentId>> = joins
+        .keys()
+        .chain(churns.keys())
+        .map(|(_, department)| *department)
+        .collect();
+    departments.sort_unstable();
+    departments.dedup();
+
+    for department in departments {
+        // Running count and MRR of S at the start of each month.
+        let (mut active, mut active_mrr) = (0usize, 0.0f64);
+        let mut previous_churn: (usize, f64) = (0, 0.0);
+        let mut seen_any = false;
+        for month in Month::range(first_month, last_month) {
+            active -= previous_churn.0.min(active);
+            active_mrr -= previous_churn.1;
+            if let Some(joined) = joins.get(&(month, department)) {
+                active += joined.rows;
+                active_mrr += joined.get(0).unwrap_or(0.0);
+                seen_any = true;
+            }
+            let churned = churns
+                .get(&(month, department))
+                .map_or((0, 0.0), |sums| (sums.rows, sums.get(0).unwrap_or(0.0)));
+            previous_churn = churned;
+            if !seen_any {
+                continue;
+            }
+            let churn_rate = ratio(Some(churned.0 as f64), Some(active as f64));
+            table.push(
+                Metric::ActiveCustomers,
+                department,
+                month,
+                Some(active as f64),
+                false,
+            );
+            table.push(Metric::ChurnRate, department, month, churn_rate, false);
+            table.push(
+                Metric::RetentionRate,
+                department,
+                month,
+                churn_rate.map(|rate| 1.0 - rate),
+                false,
+            );
+            if has_mrr {
+                table.push(
+                    Metric::RevenueChurnRate,
+                    department,
+                    month,
+                    ratio(Some(churned.1), Some(active_mrr)),
+                    false,
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn churn_from_summary(dataset: &Dataset, table: &mut MetricTable) {
+    let mut company: HashMap<Month, (f64, f64)> = HashMap::new();
+    let put = |table: &mut MetricTable, department, month, start: f64, churned: f64| {
+        if table.get(Metric::ChurnRate, department, month).is_some() {
+            return; // The customer list covers it.
+        }
+        let churn_rate = ratio(Some(churned), Some(start));
+        table.push(
+            Metric::ActiveCustomers,
+            department,
+            month,
+            Some(start),
+            false,
+        );
+        table.push(Metric::ChurnRate, department, month, churn_rate, false);
+        table.push(
+            Metric::RetentionRate,
+            department,
+            month,
+            churn_rate.map(|rate| 1.0 - rate),
+            false,
+        );
+    };
+    for row in &dataset.customer_summaries {
+        let totals = company.entry(row.month).or_default();
+        totals.0 += row.customers_start;
+        totals.1 += row.churned_customers;
+        if row.department.is_some() {
+            put(
+                table,
+                row.department,
+                row.month,
+                row.customers_start,
+                row.churned_customers,
+            );
+        }
+    }
+    for (month, (start, churned)) in company {
+        put(table, None, month, start, churned);
+    }
+}

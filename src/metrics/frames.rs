@@ -1,0 +1,191 @@
+//! The polars boundary of the metrics: plain Rust columns in, per month × department sums out.
+//! No polars type leaves this file; `PolarsError` becomes [`MetricsError`] here.
+
+use std::collections::HashMap;
+
+use polars::prelude::*;
+
+use super::MetricsError;
+use crate::model::{DepartmentId, Month};
+
+/// Rows to aggregate: a month and an optional department per row, and named value columns
+/// (missing values as `None`).
+#[derive(Debug, Default)]
+pub struct GroupInput {
+    pub months: Vec<i32>,
+    pub departments: Vec<Option<DepartmentId>>,
+    pub columns: Vec<(&'static str, Vec<Option<f64>>)>,
+}
+
+impl GroupInput {
+    pub fn new(names: &[&'static str]) -> GroupInput {
+        GroupInput {
+            columns: names.iter().map(|name| (*name, Vec::new())).collect(),
+            ..GroupInput::default()
+        }
+    }
+
+    /// Appends one row; `values` in the order of the names given to [`GroupInput::new`].
+    pub fn push(&mut self, month: Month, department: Option<DepartmentId>, values: &[Option<f64>]) {
+        self.months.push(month.index());
+        self.departments.push(department);
+        for ((_, column), value) in self.columns.iter_mut().zip(values) {
+            column.push(*value);
+        }
+    }
+}
+
+/// The sums of one group: per column, the sum of present values and how many were present.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sums {
+    pub rows: usize,
+    pub sums: Vec<f64>,
+    pub present: Vec<usize>,
+}
+
+impl Sums {
+    /// The sum of column `index`, `None` when no row had a value.
+    pub fn get(&self, index: usize) -> Option<f64> {
+        (self.present.get(index).copied().unwrap_or(0) > 0).then(|| self.sums[index])
+    }
+}
+
+/// Sums per (month, department) and per month for the company (`None`): company groups take
+/// every row, rows without a department included.
+pub type GroupSums = HashMap<(Month, Option<DepartmentId>), Sums>;
+
+fn to_frame(input: &GroupInput) -> PolarsResult<DataFrame> {
+    let height = input.months.len();
+    let mut columns = vec![
+        Column::new("month".into(), &input.months),
+        Column::new("department".into(), &input.departments),
+    ];
+    for (name, values) in &input.columns {
+        columns.push(Column::new((*name).into(), values));
+    }
+    DataFrame::new(height, columns)
+}
+
+fn aggregate(frame: LazyFrame, keys: &[&str], names: &[&'static str]) -> PolarsResult<DataFrame> {
+    let mut aggregations = vec![len().cast(DataType::Float64).alias("__rows")];
+    for name in names {
+        aggregations.push(
+            col(*name)
+                .sum()
+                .cast(DataType::Float64)
+                .alias(format!("{name}__sum")),
+        );
+        aggregations.push(
+            col(*name)
+                .is_not_null()
+                .sum()
+                .cast(DataType::Float64)
+                .alias(format!("{name}__n")),
+        );
+    }
+    frame
+        .group_by(keys.iter().map(|key| col(*key)).collect::<Vec<_>>())
+        .agg(aggregations)
+        .collect()
+}
+
+fn f64_column(frame: &DataFrame, name: &str) -> PolarsResult<Vec<f64>> {
+    let column = frame.column(name)?.cast(&DataType::Float64)?;
+    Ok(column
+        .f64()?
+        .iter()
+        .map(|value| value.unwrap_or(0.0))
+        .collect())
+}
+
+fn read_groups(
+    frame: &DataFrame,
+    names: &[&'static str],
+    by_department: bool,
+    into: &mut GroupSums,
+) -> PolarsResult<()> {
+    let months: Vec<i32> = frame
+        .column("month")?
+        .i32()?
+        .iter()
+        .map(|m| m.unwrap_or_default())
+        .collect();
+    let departments: Vec<Option<DepartmentId>> = if by_department {
+        frame.column("department")?.u32()?.iter().collect()
+    } else {
+        vec![None; months.len()]
+    };
+    let rows = f64_column(frame, "__rows")?;
+    let sums: Vec<Vec<f64>> = names
+        .iter()
+        .map(|name| f64_column(frame, &format!("{name}__sum")))
+        .collect::<PolarsResult<_>>()?;
+    let present: Vec<Vec<f64>> = names
+        .iter()
+        .map(|name| f64_column(frame, &format!("{name}__n")))
+        .collect::<PolarsResult<_>>()?;
+    for index in 0..months.len() {
+        into.insert(
+            (Month::from_index(months[index]), departments[index]),
+            Sums {
+                rows: rows[index] as usize,
+                sums: sums.iter().map(|column| column[index]).collect(),
+                present: present
+                    .iter()
+                    .map(|column| column[index] as usize)
+                    .collect(),
+            },
+        );
+    }
+    Ok(())
+}
+
+/// Sums every value column per month × department and per month for the company, in one pass
+/// per grouping.
+pub fn group_sums(input: &GroupInput) -> Result<GroupSums, MetricsError> {
+    let names: Vec<&'static str> = input.columns.iter().map(|(name, _)| *name).collect();
+    let run = || -> PolarsResult<GroupSums> {
+        let mut groups = GroupSums::new();
+        if input.months.is_empty() {
+            return Ok(groups);
+        }
+        let frame = to_frame(input)?.lazy();
+        let by_department = aggregate(
+            frame.clone().filter(col("department").is_not_null()),
+            &["month", "department"],
+            &names,
+        )?;
+        read_groups(&by_department, &names, true, &mut groups)?;
+        let company = aggregate(frame, &["month"], &names)?;
+        read_groups(&company, &names, false, &mut groups)?;
+        Ok(groups)
+    };
+    run().map_err(|error| MetricsError(error.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_per_department_and_company_keep_missing_values_apart() {
+        let march = Month::new(2026, 3).unwrap();
+        let mut input = GroupInput::new(&["a", "b"]);
+        input.push(march, Some(0), &[Some(1.0), None]);
+        input.push(march, Some(0), &[Some(2.0), None]);
+        input.push(march, Some(1), &[Some(4.0), Some(10.0)]);
+        input.push(march, None, &[Some(8.0), None]);
+        let groups = group_sums(&input).unwrap();
+        let first = &groups[&(march, Some(0))];
+        assert_eq!(
+            (first.rows, first.get(0), first.get(1)),
+            (2, Some(3.0), None)
+        );
+        let company = &groups[&(march, None)];
+        // 1 + 2 + 4 + 8: the row without a department counts for the company.
+        assert_eq!(
+            (company.rows, company.get(0), company.get(1)),
+            (4, Some(15.0), Some(10.0))
+        );
+    }
+}
