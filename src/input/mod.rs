@@ -44,6 +44,10 @@ pub const MAX_FILE_BYTES: u64 = 1 << 30;
 /// How many leading rows may come before the header (title rows of spreadsheet reports).
 const HEADER_SEARCH_ROWS: usize = 30;
 
+/// A row wider than this is not taken for a header (no export has that many columns; matching
+/// a million-column line against the alias table would only waste time).
+pub const MAX_HEADER_COLUMNS: usize = 2_000;
+
 /// What to apply while reading.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
@@ -226,7 +230,7 @@ fn load_file(
             return skip(
                 dataset,
                 format!(
-                    "the file is {} MB, more than the {} MB the app reads; split the export by month",
+                    "the file is {} MB; the app reads files up to {} MB — split the export by month",
                     metadata.len() >> 20,
                     MAX_FILE_BYTES >> 20
                 ),
@@ -272,6 +276,9 @@ fn find_header(
 ) -> Result<(usize, HeaderMap, Recognised), Option<HeaderMap>> {
     let mut best: Option<HeaderMap> = None;
     for (index, row) in table.rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
+        if row.cells.len() > MAX_HEADER_COLUMNS {
+            continue;
+        }
         let headers: Vec<String> = row
             .cells
             .iter()
@@ -300,6 +307,12 @@ fn parse_first_recognised(
 ) -> Option<ParsedRows> {
     let mut closest: Option<HeaderMap> = None;
     let sheet_count = tables.len();
+    let widest = tables
+        .iter()
+        .flat_map(|table| table.rows.iter().take(HEADER_SEARCH_ROWS))
+        .map(|row| row.cells.len())
+        .max()
+        .unwrap_or(0);
     for table in tables {
         let (header_index, header, recognised) = match find_header(&table, mappings) {
             Ok(found) => found,
@@ -352,6 +365,18 @@ fn parse_first_recognised(
                     header.headers[winner]
                 ),
                 action: Action::ColumnIgnored,
+            });
+        }
+        if data_rows.is_empty() {
+            dataset.data_quality.push(DataQualityIssue {
+                file: relative.to_string(),
+                line: Some(header_line),
+                column: None,
+                value: None,
+                problem: format!(
+                    "the file has a {kind} header but no rows below it; export it again with data"
+                ),
+                action: Action::FileSkipped,
             });
         }
         let outcome = rows::parse_rows(
@@ -411,6 +436,9 @@ fn parse_first_recognised(
                 missing.first().copied().unwrap_or("revenue")
             )
         }
+        None if widest > MAX_HEADER_COLUMNS => format!(
+            "a row has {widest} columns, more than the {MAX_HEADER_COLUMNS} the app reads; this is not a departmental export — check that it is the file you meant"
+        ),
         None => format!(
             "no recognisable header in the first {HEADER_SEARCH_ROWS} rows; this does not look like an export the app knows (see the README for the columns each kind needs)"
         ),

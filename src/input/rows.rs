@@ -460,6 +460,15 @@ pub fn parse_rows(
             let mut parsed = Vec::with_capacity(rows.len());
             for $row in rows {
                 let $origin = RowRef { source, line: $row.line as u32 };
+                let filled = $row.cells.iter().filter(|cell| !cell.is_blank()).count();
+                if filled == 1 && width > 2 && $row.cells.len() == 1 {
+                    reject(&mut issues, $row.line, Problem {
+                        column: String::new(),
+                        value: $row.cells[0].as_text().chars().take(80).collect(),
+                        problem: format!("the row is one field but the header has {width} columns; it uses another delimiter than the rest of the file"),
+                    });
+                    continue;
+                }
                 if let Some(extra) = $row.cells.iter().skip(width).find(|cell| !cell.is_blank()) {
                     reject(&mut issues, $row.line, Problem {
                         column: String::new(),

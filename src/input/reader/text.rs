@@ -105,7 +105,9 @@ fn mostly_utf8(bytes: &[u8]) -> bool {
             }
         }
     }
-    valid_multibyte > 0 && invalid * 4 <= valid_multibyte
+    // Windows-1252 text has next to no valid multi-byte sequences; UTF-8 with a few broken
+    // bytes has at least as many good ones as broken ones.
+    valid_multibyte > 0 && invalid <= valid_multibyte * 2
 }
 
 /// Picks the delimiter that splits the first records into the most consistent number of fields
