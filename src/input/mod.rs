@@ -254,8 +254,36 @@ fn load_file(
         .extension()
         .map(|e| e.to_string_lossy().to_string())
         .unwrap_or_default();
+    load_bytes(&bytes, &extension, relative, source, mappings, dataset)
+}
+
+/// Reads one file's bytes as a data folder holding only that file would: the whole pipeline,
+/// combining included. For fuzzing and for callers that hold bytes rather than a path.
+pub fn load_single(bytes: &[u8], file_name: &str) -> Dataset {
+    let mut dataset = Dataset::default();
+    let extension = Path::new(file_name).extension().map(|e| e.to_string_lossy().to_string()).unwrap_or_default();
+    dataset.sources.push(unread_source(file_name));
+    let rows = load_bytes(bytes, &extension, file_name, 0, &UserMappings::new(), &mut dataset);
+    combine::combine(rows.map(|rows| (0, rows)).into_iter().collect(), &mut dataset);
+    dataset
+}
+
+/// Everything after the bytes are in memory: read the tables, find the header, parse the rows.
+/// The caller has pushed the file's source entry.
+fn load_bytes(
+    bytes: &[u8],
+    extension: &str,
+    relative: &str,
+    source: u32,
+    mappings: &UserMappings,
+    dataset: &mut Dataset,
+) -> Option<ParsedRows> {
+    let skip = |dataset: &mut Dataset, problem: String| {
+        dataset.data_quality.push(file_problem(relative, problem));
+        None
+    };
     // A reader library that panics on a hostile file must not take the app down with it.
-    let tables = match std::panic::catch_unwind(|| reader::read_tables(&bytes, &extension)) {
+    let tables = match std::panic::catch_unwind(|| reader::read_tables(bytes, extension)) {
         Ok(Ok(tables)) => tables,
         Ok(Err(error)) => return skip(dataset, error.to_string()),
         Err(_) => {

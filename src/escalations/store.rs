@@ -1,0 +1,603 @@
+//! The escalation workflow (SPEC §4) kept in an embedded SQLite database: each escalation's
+//! status and owner, and an append-only, timestamped audit trail of every action.
+//!
+//! Durability: the database runs in WAL mode with `synchronous = FULL`, so a command that
+//! returned has its transaction synced to disk; it survives `kill -9`, and a power cut too (with
+//! `NORMAL`, WAL survives a killed process but may lose the last commits on a power cut —
+//! commands here are a few per day, so the extra sync costs nothing anyone notices). Every
+//! command is one `BEGIN IMMEDIATE` transaction: the state check, the state change and the audit
+//! entry commit together or not at all, and two processes never interleave (a busy timeout lets
+//! the second wait). The schema is versioned with `PRAGMA user_version`; [`MIGRATIONS`] brings
+//! an older file up to date, and a newer file is refused rather than misread.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{SecondsFormat, Utc};
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+use thiserror::Error;
+
+/// The folder inside the data folder that holds the app's own files.
+pub const STATE_DIR: &str = ".coo-dashboard";
+
+/// The state database's file name inside [`STATE_DIR`].
+pub const STATE_FILE: &str = "state.sqlite";
+
+/// How long a command waits for another process's transaction before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Schema migrations; migration `n` (0-based) takes `user_version` from `n` to `n + 1`.
+/// Append only: never edit one that has shipped.
+const MIGRATIONS: &[&str] = &[
+    // 1: status per escalation, and the audit trail, which refuses updates and deletes.
+    "CREATE TABLE escalation_state (
+         escalation_id TEXT PRIMARY KEY NOT NULL,
+         status TEXT NOT NULL CHECK (status IN ('open', 'acknowledged', 'resolved')),
+         owner TEXT,
+         updated_at TEXT NOT NULL
+     ) STRICT;
+     CREATE TABLE audit (
+         entry_id INTEGER PRIMARY KEY AUTOINCREMENT,
+         escalation_id TEXT NOT NULL,
+         at TEXT NOT NULL,
+         action TEXT NOT NULL CHECK (action IN ('acknowledged', 'assigned', 'commented', 'resolved', 'reopened')),
+         owner TEXT,
+         text TEXT,
+         actor TEXT
+     ) STRICT;
+     CREATE INDEX audit_by_escalation ON audit (escalation_id, entry_id);
+     CREATE TRIGGER audit_refuses_updates BEFORE UPDATE ON audit
+     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+     CREATE TRIGGER audit_refuses_deletes BEFORE DELETE ON audit
+     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// `DATA_DIR/.coo-dashboard/state.sqlite`.
+pub fn default_path(data_dir: &Path) -> PathBuf {
+    data_dir.join(STATE_DIR).join(STATE_FILE)
+}
+
+/// Where an escalation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Open,
+    Acknowledged,
+    Resolved,
+}
+
+impl Status {
+    pub const ALL: [Status; 3] = [Status::Open, Status::Acknowledged, Status::Resolved];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::Acknowledged => "acknowledged",
+            Status::Resolved => "resolved",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Status {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Status::ALL
+            .into_iter()
+            .find(|status| status.as_str() == text)
+            .ok_or_else(|| format!("'{text}' is not a status; use open, acknowledged or resolved"))
+    }
+}
+
+impl FromSql for Status {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let text = value.as_str()?;
+        text.parse()
+            .map_err(|message: String| FromSqlError::Other(message.into()))
+    }
+}
+
+/// One thing a person does to an escalation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkflowAction {
+    Acknowledge,
+    Assign { owner: String },
+    Comment { text: String },
+    Resolve { note: Option<String> },
+    Reopen,
+}
+
+impl WorkflowAction {
+    /// The past-tense name the audit trail records.
+    pub fn audit_name(&self) -> &'static str {
+        match self {
+            WorkflowAction::Acknowledge => "acknowledged",
+            WorkflowAction::Assign { .. } => "assigned",
+            WorkflowAction::Comment { .. } => "commented",
+            WorkflowAction::Resolve { .. } => "resolved",
+            WorkflowAction::Reopen => "reopened",
+        }
+    }
+}
+
+/// An escalation's current workflow state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EscalationState {
+    pub escalation_id: String,
+    pub status: Status,
+    pub owner: Option<String>,
+    /// RFC 3339, UTC.
+    pub updated_at: String,
+}
+
+/// One line of the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub escalation_id: String,
+    /// RFC 3339, UTC, milliseconds.
+    pub at: String,
+    /// `acknowledged`, `assigned`, `commented`, `resolved` or `reopened`.
+    pub action: String,
+    /// The owner assigned (for `assigned`).
+    pub owner: Option<String>,
+    /// The comment (for `commented`) or the resolution note (for `resolved`).
+    pub text: Option<String>,
+    /// Who did it, as the operating system names the user, when known.
+    pub actor: Option<String>,
+}
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("could not create the folder {} for the escalation state ({source}); check you may write to the data folder, or give --state FILE", path.display())]
+    CreateFolder {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the escalation state file {} could not be used ({source}); check it is a COO Dashboard state file you may write to, or give --state FILE", path.display())]
+    Database {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("the escalation state file {} was written by a newer COO Dashboard (schema {found}, this one knows up to {SCHEMA_VERSION}); update the app to use it", path.display())]
+    NewerSchema { path: PathBuf, found: i64 },
+    /// The action does not fit the escalation's status, or lacks its text.
+    #[error("{escalation_id} {reason}")]
+    Refused {
+        escalation_id: String,
+        reason: String,
+    },
+}
+
+/// The open state database.
+#[derive(Debug)]
+pub struct Store {
+    connection: Connection,
+    path: PathBuf,
+}
+
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+impl Store {
+    /// Opens the database at `path`, creating it (and its folder) if needed, and brings its
+    /// schema up to date.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(folder) = path
+            .parent()
+            .filter(|folder| !folder.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(folder).map_err(|source| StoreError::CreateFolder {
+                path: folder.to_path_buf(),
+                source,
+            })?;
+        }
+        let connection = Connection::open(path).map_err(|source| StoreError::Database {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut store = Store {
+            connection,
+            path: path.to_path_buf(),
+        };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Opens the database at `path` if it exists; `None` when nothing was ever recorded.
+    pub fn open_existing(path: &Path) -> Result<Option<Store>, StoreError> {
+        if path.exists() {
+            Store::open(path).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn database_error(&self, source: rusqlite::Error) -> StoreError {
+        StoreError::Database {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn configure(&mut self) -> Result<(), StoreError> {
+        let connection = &self.connection;
+        let result = connection
+            .busy_timeout(BUSY_TIMEOUT)
+            .and_then(|()| {
+                connection.pragma_update_and_check(None, "journal_mode", "WAL", |row| {
+                    row.get::<_, String>(0)
+                })
+            })
+            .and_then(|_mode| connection.pragma_update(None, "synchronous", "FULL"));
+        result.map_err(|source| self.database_error(source))
+    }
+
+    fn schema_version(&self) -> Result<i64, StoreError> {
+        self.connection
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(|source| self.database_error(source))
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        if self.schema_version()? == SCHEMA_VERSION {
+            return Ok(());
+        }
+        let path = self.path.clone();
+        let database_error = |source| StoreError::Database {
+            path: path.clone(),
+            source,
+        };
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(database_error)?;
+        // Read again inside the write lock: another process may have migrated meanwhile.
+        let found: i64 = transaction
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(database_error)?;
+        if !(0..=SCHEMA_VERSION).contains(&found) {
+            return Err(StoreError::NewerSchema {
+                path: path.clone(),
+                found,
+            });
+        }
+        for migration in MIGRATIONS.iter().skip(found as usize) {
+            transaction
+                .execute_batch(migration)
+                .map_err(database_error)?;
+        }
+        transaction
+            .pragma_update(None, "user_version", SCHEMA_VERSION)
+            .map_err(database_error)?;
+        transaction.commit().map_err(database_error)
+    }
+
+    /// Applies `action` to the escalation in one transaction: checks it fits the current status,
+    /// updates the state and appends the audit entry. Returns the new state.
+    pub fn apply(
+        &mut self,
+        escalation_id: &str,
+        action: &WorkflowAction,
+        actor: Option<&str>,
+    ) -> Result<EscalationState, StoreError> {
+        let refuse = |reason: &str| StoreError::Refused {
+            escalation_id: escalation_id.to_string(),
+            reason: reason.to_string(),
+        };
+        let blank = |text: &str| text.trim().is_empty();
+        match action {
+            WorkflowAction::Assign { owner } if blank(owner) => {
+                return Err(refuse("cannot be assigned to a blank owner; give a name"));
+            }
+            WorkflowAction::Comment { text } if blank(text) => {
+                return Err(refuse("was not commented: the comment is blank"));
+            }
+            _ => {}
+        }
+        let path = self.path.clone();
+        let database_error = |source| StoreError::Database {
+            path: path.clone(),
+            source,
+        };
+        let at = now();
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(database_error)?;
+        let current: Option<(Status, Option<String>)> = transaction
+            .query_row(
+                "SELECT status, owner FROM escalation_state WHERE escalation_id = ?1",
+                [escalation_id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()
+            .map_err(database_error)?;
+        let (status, owner) = current.unwrap_or((Status::Open, None));
+        let (new_status, new_owner, audit_owner, text) = match action {
+            WorkflowAction::Acknowledge => match status {
+                Status::Open => (Status::Acknowledged, owner, None, None),
+                Status::Acknowledged => return Err(refuse("is already acknowledged")),
+                Status::Resolved => {
+                    return Err(refuse(
+                        "is resolved; reopen it first if the problem is back",
+                    ));
+                }
+            },
+            WorkflowAction::Assign { owner: assignee } => {
+                if status == Status::Resolved {
+                    return Err(refuse("is resolved; reopen it before assigning it"));
+                }
+                let assignee = assignee.trim().to_string();
+                (status, Some(assignee.clone()), Some(assignee), None)
+            }
+            WorkflowAction::Comment { text } => (status, owner, None, Some(text.clone())),
+            WorkflowAction::Resolve { note } => {
+                if status == Status::Resolved {
+                    return Err(refuse("is already resolved"));
+                }
+                (
+                    Status::Resolved,
+                    owner,
+                    None,
+                    note.clone().filter(|note| !blank(note)),
+                )
+            }
+            WorkflowAction::Reopen => {
+                if status != Status::Resolved {
+                    return Err(refuse(&format!(
+                        "is {status}, not resolved; only a resolved escalation can be reopened"
+                    )));
+                }
+                (Status::Open, owner, None, None)
+            }
+        };
+        transaction
+            .execute(
+                "INSERT INTO escalation_state (escalation_id, status, owner, updated_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (escalation_id) DO UPDATE SET status = excluded.status, owner = excluded.owner, updated_at = excluded.updated_at",
+                params![escalation_id, new_status.as_str(), new_owner, at],
+            )
+            .map_err(database_error)?;
+        transaction
+            .execute(
+                "INSERT INTO audit (escalation_id, at, action, owner, text, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![escalation_id, at, action.audit_name(), audit_owner, text, actor],
+            )
+            .map_err(database_error)?;
+        transaction.commit().map_err(database_error)?;
+        Ok(EscalationState {
+            escalation_id: escalation_id.to_string(),
+            status: new_status,
+            owner: new_owner,
+            updated_at: at,
+        })
+    }
+
+    /// The state of every escalation anyone has acted on, by id. Others are open.
+    pub fn states(&self) -> Result<HashMap<String, EscalationState>, StoreError> {
+        let read = || -> rusqlite::Result<HashMap<String, EscalationState>> {
+            let mut statement = self
+                .connection
+                .prepare("SELECT escalation_id, status, owner, updated_at FROM escalation_state")?;
+            let rows = statement.query_map([], |row| {
+                Ok(EscalationState {
+                    escalation_id: row.get(0)?,
+                    status: row.get(1)?,
+                    owner: row.get(2)?,
+                    updated_at: row.get(3)?,
+                })
+            })?;
+            rows.map(|state| state.map(|state| (state.escalation_id.clone(), state)))
+                .collect()
+        };
+        read().map_err(|source| self.database_error(source))
+    }
+
+    /// The audit trail of one escalation, oldest first.
+    pub fn history(&self, escalation_id: &str) -> Result<Vec<AuditEntry>, StoreError> {
+        let read = || -> rusqlite::Result<Vec<AuditEntry>> {
+            let mut statement = self
+                .connection
+                .prepare("SELECT escalation_id, at, action, owner, text, actor FROM audit WHERE escalation_id = ?1 ORDER BY entry_id")?;
+            let rows = statement.query_map([escalation_id], |row| {
+                Ok(AuditEntry {
+                    escalation_id: row.get(0)?,
+                    at: row.get(1)?,
+                    action: row.get(2)?,
+                    owner: row.get(3)?,
+                    text: row.get(4)?,
+                    actor: row.get(5)?,
+                })
+            })?;
+            rows.collect()
+        };
+        read().map_err(|source| self.database_error(source))
+    }
+
+    /// SQLite's own consistency check: `"ok"` when the file is sound.
+    pub fn integrity_check(&self) -> Result<String, StoreError> {
+        self.connection
+            .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+            .map_err(|source| self.database_error(source))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temporary_store() -> (tempfile::TempDir, Store) {
+        let folder = tempfile::tempdir().unwrap();
+        let store = Store::open(&default_path(folder.path())).unwrap();
+        (folder, store)
+    }
+
+    #[test]
+    fn a_fresh_file_is_created_in_wal_mode_at_the_current_schema() {
+        let (folder, store) = temporary_store();
+        assert!(folder.path().join(".coo-dashboard/state.sqlite").is_file());
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        let mode: String = store
+            .connection
+            .pragma_query_value(None, "journal_mode", |row| row.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        // synchronous: 2 = FULL.
+        let synchronous: i64 = store
+            .connection
+            .pragma_query_value(None, "synchronous", |row| row.get(0))
+            .unwrap();
+        assert_eq!(synchronous, 2);
+    }
+
+    #[test]
+    fn the_status_follows_the_workflow_and_refuses_what_does_not_fit() {
+        let (_folder, mut store) = temporary_store();
+        let id = "nps:company:2026-10:threshold";
+        assert_eq!(
+            store
+                .apply(id, &WorkflowAction::Acknowledge, None)
+                .unwrap()
+                .status,
+            Status::Acknowledged
+        );
+        assert!(matches!(
+            store.apply(id, &WorkflowAction::Acknowledge, None),
+            Err(StoreError::Refused { .. })
+        ));
+        assert!(matches!(
+            store.apply(id, &WorkflowAction::Reopen, None),
+            Err(StoreError::Refused { .. })
+        ));
+        let assigned = store
+            .apply(
+                id,
+                &WorkflowAction::Assign {
+                    owner: " Dana ".into(),
+                },
+                None,
+            )
+            .unwrap();
+        assert_eq!(
+            (assigned.status, assigned.owner.as_deref()),
+            (Status::Acknowledged, Some("Dana"))
+        );
+        let resolved = store
+            .apply(
+                id,
+                &WorkflowAction::Resolve {
+                    note: Some("fixed".into()),
+                },
+                None,
+            )
+            .unwrap();
+        assert_eq!(
+            (resolved.status, resolved.owner.as_deref()),
+            (Status::Resolved, Some("Dana"))
+        );
+        assert!(matches!(
+            store.apply(
+                id,
+                &WorkflowAction::Assign {
+                    owner: "Eve".into()
+                },
+                None
+            ),
+            Err(StoreError::Refused { .. })
+        ));
+        assert!(matches!(
+            store.apply(id, &WorkflowAction::Comment { text: "  ".into() }, None),
+            Err(StoreError::Refused { .. })
+        ));
+        assert_eq!(
+            store
+                .apply(id, &WorkflowAction::Reopen, None)
+                .unwrap()
+                .status,
+            Status::Open
+        );
+        let actions: Vec<String> = store
+            .history(id)
+            .unwrap()
+            .into_iter()
+            .map(|entry| entry.action)
+            .collect();
+        assert_eq!(
+            actions,
+            ["acknowledged", "assigned", "resolved", "reopened"]
+        );
+    }
+
+    #[test]
+    fn the_audit_trail_refuses_updates_and_deletes() {
+        let (_folder, mut store) = temporary_store();
+        store
+            .apply(
+                "x",
+                &WorkflowAction::Comment {
+                    text: "first".into(),
+                },
+                Some("dana"),
+            )
+            .unwrap();
+        assert!(
+            store
+                .connection
+                .execute("UPDATE audit SET text = 'changed'", [])
+                .is_err()
+        );
+        assert!(store.connection.execute("DELETE FROM audit", []).is_err());
+        assert_eq!(
+            store.history("x").unwrap()[0].text.as_deref(),
+            Some("first")
+        );
+    }
+
+    #[test]
+    fn a_file_from_a_newer_version_is_refused_not_misread() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("state.sqlite");
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        assert!(
+            matches!(Store::open(&path), Err(StoreError::NewerSchema { found, .. }) if found == SCHEMA_VERSION + 1)
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_a_clear_error() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("state.sqlite");
+        std::fs::write(
+            &path,
+            "this is not a database, just text long enough to have a header of sorts",
+        )
+        .unwrap();
+        let error = Store::open(&path).unwrap_err();
+        assert!(error.to_string().contains("could not be used"), "{error}");
+    }
+}

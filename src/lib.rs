@@ -1,0 +1,14 @@
+//! COO Dashboard: a folder of departmental exports in, a COO's monthly picture out.
+//!
+//! Dependencies point one way: `input` (reading) → `metrics` → `escalations` → `report`, with
+//! `model` the shared vocabulary. The GUI (feature `gui`) only reads what the core prepared.
+
+#[cfg(feature = "gui")]
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod escalations;
+pub mod input;
+pub mod metrics;
+pub mod model;
+pub mod report;

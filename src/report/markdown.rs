@@ -1,0 +1,232 @@
+//! The Markdown memo: one page a COO can paste into a note to the CEO. Company KPIs with the
+//! change against last month and last year, then departments worst first, then what the numbers
+//! rest on (files read, rows rejected).
+
+use std::fmt::Write;
+
+use super::{Report, format};
+use crate::escalations::Severity;
+use crate::escalations::store::Status;
+use crate::metrics::{Metric, MetricTable};
+use crate::model::{Dataset, DepartmentId, Month};
+
+/// The company KPIs of the memo, in reading order.
+const KPIS: [Metric; 13] = [
+    Metric::Revenue,
+    Metric::Ebitda,
+    Metric::EbitdaMargin,
+    Metric::CostToRevenue,
+    Metric::CostBudgetVariance,
+    Metric::OnTimeRate,
+    Metric::OverdueOpen,
+    Metric::Utilization,
+    Metric::RevenuePerFte,
+    Metric::Nps,
+    Metric::Csat,
+    Metric::ChurnRate,
+    Metric::RevenueChurnRate,
+];
+
+/// How many escalations the memo lists before pointing to the full report.
+const MAX_ATTENTION: usize = 8;
+
+/// The department table's columns.
+const DEPARTMENT_COLUMNS: [Metric; 5] = [
+    Metric::EbitdaMargin,
+    Metric::OnTimeRate,
+    Metric::Utilization,
+    Metric::Nps,
+    Metric::ChurnRate,
+];
+
+fn change(
+    metric: Metric,
+    table: &MetricTable,
+    department: Option<DepartmentId>,
+    month: Month,
+    earlier: Month,
+) -> String {
+    let current = table.value(metric, department, month);
+    let previous = table.value(metric, department, earlier);
+    let verdict = match format::is_improvement(metric, current, previous) {
+        Some(true) => " (better)",
+        Some(false) => " (worse)",
+        None => "",
+    };
+    format!("{}{verdict}", format::delta(metric, current, previous))
+}
+
+fn shown(
+    metric: Metric,
+    table: &MetricTable,
+    department: Option<DepartmentId>,
+    month: Month,
+) -> String {
+    let Some(value) = table.get(metric, department, month) else {
+        return "–".to_string();
+    };
+    let text = format::value(metric, value.value);
+    if value.low_confidence {
+        format!("{text} (few responses)")
+    } else {
+        text
+    }
+}
+
+pub fn write(
+    report: &Report,
+    dataset: &Dataset,
+    table: &MetricTable,
+    data_dir: &str,
+    month: Month,
+) -> String {
+    let mut memo = String::new();
+    let previous = month.prev();
+    let last_year = month.offset(-12);
+    let rejected: usize = report
+        .sources
+        .iter()
+        .map(|source| source.rows_rejected)
+        .sum();
+    let unread = report
+        .sources
+        .iter()
+        .filter(|source| source.kind.is_none())
+        .count();
+    let _ = writeln!(memo, "# Operations summary, {month}\n");
+    let _ = writeln!(
+        memo,
+        "Data folder `{data_dir}` · as of {} · {} file(s) read{} · {rejected} input row(s) rejected · {} data-quality note(s)\n",
+        report.as_of,
+        report.sources.len() - unread,
+        if unread > 0 {
+            format!(" ({unread} not usable)")
+        } else {
+            String::new()
+        },
+        report.data_quality.len(),
+    );
+
+    let _ = writeln!(memo, "## Company\n");
+    let _ = writeln!(memo, "| KPI | {month} | vs {previous} | vs {last_year} |");
+    let _ = writeln!(memo, "|---|--:|--:|--:|");
+    for metric in KPIS {
+        if table.get(metric, None, month).is_none() {
+            continue;
+        }
+        let _ = writeln!(
+            memo,
+            "| {} | {} | {} | {} |",
+            metric.label(),
+            shown(metric, table, None, month),
+            change(metric, table, None, month, previous),
+            change(metric, table, None, month, last_year),
+        );
+    }
+
+    // What needs the reader: the month's unresolved escalations, most severe first (the report
+    // already orders them so).
+    let attention: Vec<_> = report
+        .escalations
+        .iter()
+        .filter(|row| {
+            row.month == month && row.status != Status::Resolved && row.severity > Severity::Watch
+        })
+        .collect();
+    if !attention.is_empty() {
+        let _ = writeln!(memo, "\n## Needs attention\n");
+        for row in attention.iter().take(MAX_ATTENTION) {
+            let owner = row
+                .owner
+                .as_deref()
+                .map(|owner| format!(", owner {owner}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                memo,
+                "- **{}** {} ({}{owner})",
+                row.severity,
+                row.message,
+                row.status.as_str()
+            );
+        }
+        if attention.len() > MAX_ATTENTION {
+            let _ = writeln!(
+                memo,
+                "- and {} more in the JSON report",
+                attention.len() - MAX_ATTENTION
+            );
+        }
+    }
+
+    let mut departments: Vec<(DepartmentId, &str)> = dataset
+        .departments
+        .iter()
+        .filter(|(id, _)| {
+            DEPARTMENT_COLUMNS
+                .iter()
+                .any(|metric| table.get(*metric, Some(*id), month).is_some())
+        })
+        .collect();
+    // Worst first: lowest EBITDA margin; departments without one after those with one.
+    departments.sort_by(|(a, _), (b, _)| {
+        let margin = |id: &DepartmentId| {
+            table
+                .value(Metric::EbitdaMargin, Some(*id), month)
+                .unwrap_or(f64::INFINITY)
+        };
+        margin(a).total_cmp(&margin(b))
+    });
+    if !departments.is_empty() {
+        let _ = writeln!(memo, "\n## Departments, lowest EBITDA margin first\n");
+        let header: Vec<&str> = DEPARTMENT_COLUMNS
+            .iter()
+            .map(|metric| metric.label())
+            .collect();
+        let _ = writeln!(
+            memo,
+            "| Department | {} | Margin vs {previous} |",
+            header.join(" | ")
+        );
+        let _ = writeln!(memo, "|---|{}--:|", "--:|".repeat(DEPARTMENT_COLUMNS.len()));
+        for (id, name) in departments {
+            let cells: Vec<String> = DEPARTMENT_COLUMNS
+                .iter()
+                .map(|metric| shown(*metric, table, Some(id), month))
+                .collect();
+            let _ = writeln!(
+                memo,
+                "| {name} | {} | {} |",
+                cells.join(" | "),
+                change(Metric::EbitdaMargin, table, Some(id), month, previous)
+            );
+        }
+    }
+
+    let _ = writeln!(memo, "\n## What the numbers rest on\n");
+    for source in &report.sources {
+        let kind = source
+            .kind
+            .map_or("not used".to_string(), |kind| kind.to_string());
+        let _ = writeln!(
+            memo,
+            "- `{}`: {kind}, {} row(s) used, {} rejected, {} duplicate",
+            source.file, source.rows_used, source.rows_rejected, source.rows_duplicate
+        );
+    }
+    let problems: Vec<_> = report.data_quality.iter().take(5).collect();
+    if !problems.is_empty() {
+        let _ = writeln!(
+            memo,
+            "\nFirst data-quality notes (all {} are in the JSON report):\n",
+            report.data_quality.len()
+        );
+        for issue in problems {
+            let line = issue
+                .line
+                .map(|line| format!(" line {line}"))
+                .unwrap_or_default();
+            let _ = writeln!(memo, "- `{}`{line}: {}", issue.file, issue.problem);
+        }
+    }
+    memo
+}
