@@ -261,10 +261,23 @@ fn load_file(
 /// combining included. For fuzzing and for callers that hold bytes rather than a path.
 pub fn load_single(bytes: &[u8], file_name: &str) -> Dataset {
     let mut dataset = Dataset::default();
-    let extension = Path::new(file_name).extension().map(|e| e.to_string_lossy().to_string()).unwrap_or_default();
+    let extension = Path::new(file_name)
+        .extension()
+        .map(|e| e.to_string_lossy().to_string())
+        .unwrap_or_default();
     dataset.sources.push(unread_source(file_name));
-    let rows = load_bytes(bytes, &extension, file_name, 0, &UserMappings::new(), &mut dataset);
-    combine::combine(rows.map(|rows| (0, rows)).into_iter().collect(), &mut dataset);
+    let rows = load_bytes(
+        bytes,
+        &extension,
+        file_name,
+        0,
+        &UserMappings::new(),
+        &mut dataset,
+    );
+    combine::combine(
+        rows.map(|rows| (0, rows)).into_iter().collect(),
+        &mut dataset,
+    );
     dataset
 }
 

@@ -131,7 +131,11 @@ fn rows_split_on_the_wrong_delimiter_are_rejected_with_their_line() {
         .unwrap();
     // The good row repeats finance_pipe.txt exactly, so it is counted once, as a duplicate here.
     assert_eq!(
-        (source.rows_read, source.rows_rejected, source.rows_used + source.rows_duplicate),
+        (
+            source.rows_read,
+            source.rows_rejected,
+            source.rows_used + source.rows_duplicate
+        ),
         (3, 2, 1)
     );
     let rejected: Vec<_> = dataset

@@ -3,6 +3,8 @@
 
 mod cli;
 mod escalations;
+#[cfg(feature = "gui")]
+mod gui;
 mod hostile;
 mod metrics;
 mod properties;

@@ -1,0 +1,233 @@
+//! Chart helpers on top of `egui_plot`: months on the x axis (a month's dense index), values
+//! formatted in their unit, and plots that do not zoom or pan (a dashboard, not an explorer).
+
+use eframe::egui;
+use egui::Color32;
+use egui_plot::{
+    Bar, GridInput, GridMark, HLine, HoverPosition, Line, LineStyle, Plot, PlotPoints, Points,
+};
+
+use super::format;
+use super::prepared::SeriesPoint;
+use super::status::Band;
+use super::theme::Palette;
+use super::widgets::{self, Swatch};
+use crate::metrics::{Metric, Unit};
+use crate::model::Month;
+
+/// The x coordinate of a month.
+pub fn month_x(month: Month) -> f64 {
+    f64::from(month.index())
+}
+
+/// The month at an x coordinate.
+pub fn x_month(x: f64) -> Month {
+    Month::from_index(x.round().clamp(f64::from(i32::MIN), f64::from(i32::MAX)) as i32)
+}
+
+/// Grid marks on whole months, thinned so that labels do not collide.
+fn month_marks(input: GridInput) -> Vec<GridMark> {
+    let (low, high) = input.bounds;
+    if !low.is_finite() || !high.is_finite() || high < low {
+        return Vec::new();
+    }
+    let span = (high - low).max(1.0);
+    let step = [1.0, 2.0, 3.0, 6.0, 12.0, 24.0]
+        .into_iter()
+        .find(|step| span / step <= 9.0)
+        .unwrap_or(48.0);
+    let first = (low / step).ceil() as i64;
+    let last = (high / step).floor() as i64;
+    (first..=last)
+        .take(200)
+        .map(|k| GridMark {
+            value: k as f64 * step,
+            step_size: step,
+        })
+        .collect()
+}
+
+/// Grid marks at a "nice" step (1, 2, 2.5 or 5 × 10ⁿ) giving at most five labelled lines, so
+/// that short charts still have a readable value axis.
+pub fn value_marks(input: GridInput) -> Vec<GridMark> {
+    let (low, high) = input.bounds;
+    let span = high - low;
+    if !span.is_finite() || span <= 0.0 {
+        return Vec::new();
+    }
+    let raw = span / 5.0;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .into_iter()
+        .map(|factor| factor * magnitude)
+        .find(|step| *step >= raw)
+        .unwrap_or(10.0 * magnitude);
+    let first = (low / step).ceil() as i64;
+    let last = (high / step).floor() as i64;
+    (first..=last)
+        .take(50)
+        .map(|k| GridMark {
+            value: k as f64 * step,
+            step_size: step,
+        })
+        .collect()
+}
+
+/// A plot configured for a monthly trend of values in `unit`. It has no legend box (it would
+/// cover the data); views put a [`crate::app::widgets::legend_ui`] row above it.
+pub fn trend_plot<'a>(id: &str, height: f32, unit: Unit) -> Plot<'a> {
+    Plot::new(id)
+        .height(height)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .show_grid([false, true])
+        .x_grid_spacer(month_marks)
+        .y_grid_spacer(value_marks)
+        .x_axis_formatter(|mark, _range| {
+            if (mark.value - mark.value.round()).abs() < 1e-6 {
+                format::month_axis(x_month(mark.value))
+            } else {
+                String::new()
+            }
+        })
+        .y_axis_formatter(move |mark, _range| format::axis(unit, mark.value))
+        .y_axis_min_width(44.0)
+        .label_formatter(move |position| match position {
+            HoverPosition::NearDataPoint {
+                plot_name,
+                position,
+                ..
+            } => Some(format!(
+                "{plot_name}\n{}: {}",
+                format::month_short(x_month(position.x)),
+                format::value(unit, position.y)
+            )),
+            HoverPosition::Elsewhere { .. } => None,
+        })
+}
+
+/// The defined points of a series as plot coordinates.
+pub fn points(series: &[SeriesPoint]) -> Vec<[f64; 2]> {
+    series
+        .iter()
+        .filter_map(|point| point.value.map(|value| [month_x(point.month), value]))
+        .collect()
+}
+
+/// A line of the series; gaps (undefined months) are bridged.
+pub fn series_line<'a>(name: &str, series: &[SeriesPoint], color: egui::Color32) -> Line<'a> {
+    Line::new(name, PlotPoints::from(points(series)))
+        .color(color)
+        .width(2.0)
+}
+
+/// Markers on the series' points; low-confidence points hollow and named apart so the legend
+/// explains them.
+pub fn series_markers<'a>(
+    name: &str,
+    series: &[SeriesPoint],
+    color: egui::Color32,
+) -> (Points<'a>, Option<Points<'a>>) {
+    let confident: Vec<[f64; 2]> = series
+        .iter()
+        .filter(|point| !point.low_confidence)
+        .filter_map(|point| point.value.map(|value| [month_x(point.month), value]))
+        .collect();
+    let low: Vec<[f64; 2]> = series
+        .iter()
+        .filter(|point| point.low_confidence)
+        .filter_map(|point| point.value.map(|value| [month_x(point.month), value]))
+        .collect();
+    let confident_points = Points::new(name, PlotPoints::from(confident))
+        .color(color)
+        .radius(3.0)
+        .filled(true);
+    let low_points = (!low.is_empty()).then(|| {
+        Points::new("Few responses (under 30)", PlotPoints::from(low))
+            .color(color)
+            .radius(4.5)
+            .filled(false)
+            .shape(egui_plot::MarkerShape::Circle)
+    });
+    (confident_points, low_points)
+}
+
+/// Dashed lines at the rule levels that are set (warning amber, critical red).
+pub fn add_levels(plot: &mut egui_plot::PlotUi<'_>, band: Option<Band>, palette: &Palette) {
+    let Some(band) = band else { return };
+    for (level, name, color) in [
+        (band.warning_below, "Warning level", palette.warning),
+        (band.warning_above, "Warning level", palette.warning),
+        (band.critical_below, "Critical level", palette.bad),
+        (band.critical_above, "Critical level", palette.bad),
+    ] {
+        if let Some(level) = level {
+            plot.hline(
+                HLine::new(name, level)
+                    .color(color)
+                    .style(LineStyle::dashed_loose()),
+            );
+        }
+    }
+}
+
+/// Legend entries for the levels [`add_levels`] draws.
+pub fn level_entries(
+    band: Option<Band>,
+    palette: &Palette,
+) -> Vec<(&'static str, Color32, Swatch)> {
+    let Some(band) = band else { return Vec::new() };
+    let mut entries = Vec::new();
+    if band.warning_below.is_some() || band.warning_above.is_some() {
+        entries.push(("Warning level", palette.warning, Swatch::Dashed));
+    }
+    if band.critical_below.is_some() || band.critical_above.is_some() {
+        entries.push(("Critical level", palette.bad, Swatch::Dashed));
+    }
+    entries
+}
+
+/// A monthly series with its markers (low-confidence months hollow) and the rule levels, with
+/// the legend row above it.
+pub fn metric_trend_ui(
+    ui: &mut egui::Ui,
+    id: &str,
+    height: f32,
+    metric: Metric,
+    series: &[SeriesPoint],
+    band: Option<Band>,
+    palette: &Palette,
+) {
+    let mut entries = vec![(metric.label(), palette.accent, Swatch::Line)];
+    if series
+        .iter()
+        .any(|point| point.low_confidence && point.value.is_some())
+    {
+        entries.push((
+            "Fewer than 30 responses",
+            palette.accent,
+            Swatch::HollowPoint,
+        ));
+    }
+    entries.extend(level_entries(band, palette));
+    widgets::legend_ui(ui, &entries);
+    trend_plot(id, height, metric.unit()).show(ui, |plot| {
+        add_levels(plot, band, palette);
+        plot.line(series_line(metric.label(), series, palette.accent));
+        let (points, low) = series_markers(metric.label(), series, palette.accent);
+        plot.points(points);
+        if let Some(low) = low {
+            plot.points(low);
+        }
+    });
+}
+
+/// Bars of one colour, filled solid.
+pub fn solid_bars(bars: Vec<Bar>, color: Color32) -> Vec<Bar> {
+    bars.into_iter()
+        .map(|bar| bar.fill(color).stroke(egui::Stroke::new(1.0, color)))
+        .collect()
+}

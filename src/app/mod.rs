@@ -1,0 +1,746 @@
+//! The desktop app (feature `gui`): the COO's monthly dashboard on a data folder.
+//!
+//! Shape (after eframe_template / egui_demo_app): [`run`] opens the window; [`App`] holds the
+//! persisted [`UiState`] apart from runtime things that cannot be saved (the loaded data, the
+//! loader and the folder watch); each frame the views draw [`prepared::Prepared`] data and push
+//! [`Command`]s, which [`App`] applies after the UI pass. Loading, metrics and escalation
+//! evaluation run on the loader thread ([`loader`]); the frame never parses a file.
+
+mod charts;
+mod desk;
+pub mod format;
+mod loader;
+pub mod prepared;
+mod status;
+mod theme;
+mod top_bar;
+pub mod views;
+mod watcher;
+mod widgets;
+
+use eframe::egui;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::escalations::WorkflowAction;
+use crate::input::headers::Field;
+use crate::model::{DepartmentId, Month};
+use desk::EscalationDesk;
+use loader::{LoadJob, LoadOutcome, LoadRequest};
+use prepared::Prepared;
+use theme::Palette;
+use views::{Comparison, MetricFocus, View, ViewContext, ViewStates};
+use watcher::FolderWatcher;
+
+pub use theme::ThemeChoice;
+
+/// How many folders the "recent folders" menu remembers.
+const RECENT_FOLDERS: usize = 8;
+
+/// How long an information notice stays up.
+const NOTICE_LIFETIME: Duration = Duration::from_secs(10);
+
+/// Opens the window on `data_dir` and runs until it is closed.
+pub fn run(data_dir: PathBuf) -> eframe::Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("COO Dashboard")
+            .with_app_id("coo-dashboard")
+            .with_inner_size([1440.0, 900.0])
+            .with_min_inner_size([1100.0, 700.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "COO Dashboard",
+        options,
+        Box::new(move |creation| {
+            let state = creation
+                .storage
+                .and_then(|storage| eframe::get_value::<UiState>(storage, eframe::APP_KEY))
+                .unwrap_or_default();
+            Ok(Box::new(App::new(
+                &creation.egui_ctx,
+                state,
+                AppOptions {
+                    data_dir: Some(data_dir),
+                    watch_folder: true,
+                },
+            )))
+        }),
+    )
+}
+
+/// What survives a restart (eframe persistence; the window size is persisted by eframe itself).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UiState {
+    pub data_dir: Option<PathBuf>,
+    pub recent_folders: Vec<PathBuf>,
+    pub view: View,
+    pub theme: ThemeChoice,
+    pub comparison: Comparison,
+}
+
+impl Default for UiState {
+    fn default() -> Self {
+        UiState {
+            data_dir: None,
+            recent_folders: Vec::new(),
+            view: View::Overview,
+            theme: ThemeChoice::Light,
+            comparison: Comparison::PreviousMonth,
+        }
+    }
+}
+
+/// How the app starts.
+#[derive(Debug, Clone)]
+pub struct AppOptions {
+    /// The folder to open; when `None`, the last folder, else the bundled sample data.
+    pub data_dir: Option<PathBuf>,
+    /// Watch the folder for new or changed exports (off in tests, which change folders on
+    /// purpose and reload explicitly).
+    pub watch_folder: bool,
+}
+
+/// Something the user asked for; applied after the frame's UI pass.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    SetView(View),
+    ShowMetric(MetricFocus),
+    OpenFolderDialog,
+    OpenFolder(PathBuf),
+    Reload,
+    CancelLoad,
+    SelectMonth(Month),
+    SetComparison(Comparison),
+    SetDepartment(Option<DepartmentId>),
+    SetTheme(ThemeChoice),
+    /// Files or folders dropped on the window.
+    Drop(Vec<PathBuf>),
+    /// Header → column mappings to save to the folder's settings before reading it again.
+    SaveMappings(Vec<(String, Field)>),
+    DismissNotice(usize),
+    /// Open the escalations view on one escalation.
+    ShowEscalation(String),
+    SelectEscalation(String),
+    Workflow {
+        escalation_id: String,
+        action: WorkflowAction,
+    },
+}
+
+/// A message the status bar shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    pub is_error: bool,
+    shown: Instant,
+}
+
+/// Picks a folder; the real one opens the system dialog, tests never call it.
+pub type FolderPicker = Arc<dyn Fn(Option<PathBuf>) -> Option<PathBuf> + Send + Sync>;
+
+fn system_folder_picker() -> FolderPicker {
+    Arc::new(|start: Option<PathBuf>| {
+        let mut dialog = rfd::FileDialog::new().set_title("Open data folder");
+        if let Some(start) = start {
+            dialog = dialog.set_directory(start);
+        }
+        dialog.pick_folder()
+    })
+}
+
+/// The app: persisted UI state plus what only lives while it runs.
+pub struct App {
+    state: UiState,
+    ctx: egui::Context,
+    options: AppOptions,
+    prepared: Option<Box<Prepared>>,
+    job: Option<LoadJob>,
+    /// A load asked for while another runs; started when it ends.
+    queued: Option<LoadRequest>,
+    load_error: Option<String>,
+    watcher: Option<FolderWatcher>,
+    month: Option<Month>,
+    department: Option<DepartmentId>,
+    focus: Option<MetricFocus>,
+    notices: Vec<Notice>,
+    folder_picker: FolderPicker,
+    picked_folder: Option<Receiver<Option<PathBuf>>>,
+    views: ViewStates,
+    desk: EscalationDesk,
+}
+
+impl App {
+    /// Sets up the style and theme and starts loading the folder.
+    pub fn new(ctx: &egui::Context, state: UiState, options: AppOptions) -> App {
+        theme::apply_style(ctx);
+        ctx.set_theme(state.theme.egui_theme());
+        let data_dir = options
+            .data_dir
+            .clone()
+            .or_else(|| state.data_dir.clone().filter(|dir| dir.is_dir()))
+            .unwrap_or_else(crate::cli::default_data_dir);
+        let mut app = App {
+            state,
+            ctx: ctx.clone(),
+            options,
+            prepared: None,
+            job: None,
+            queued: None,
+            load_error: None,
+            watcher: None,
+            month: None,
+            department: None,
+            focus: None,
+            notices: Vec::new(),
+            folder_picker: system_folder_picker(),
+            picked_folder: None,
+            views: ViewStates::default(),
+            desk: EscalationDesk::default(),
+        };
+        if app.state.view == View::Metric {
+            app.state.view = View::Overview;
+        }
+        app.start_load(LoadRequest::folder(data_dir));
+        app
+    }
+
+    /// Replaces the system folder dialog (tests).
+    pub fn with_folder_picker(mut self, picker: FolderPicker) -> App {
+        self.folder_picker = picker;
+        self
+    }
+
+    pub fn ui_state(&self) -> &UiState {
+        &self.state
+    }
+
+    pub fn prepared(&self) -> Option<&Prepared> {
+        self.prepared.as_deref()
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.job.is_some() || self.queued.is_some()
+    }
+
+    pub fn selected_month(&self) -> Option<Month> {
+        self.month
+    }
+
+    pub fn notices(&self) -> &[Notice] {
+        &self.notices
+    }
+
+    pub fn load_error(&self) -> Option<&str> {
+        self.load_error.as_deref()
+    }
+
+    /// Waits for the running load (and any queued after it) and takes its result (tests, and
+    /// anyone who needs the data before the next frame).
+    pub fn block_until_loaded(&mut self) {
+        while let Some(job) = self.job.take() {
+            let outcome = job.wait();
+            self.finish_load(outcome);
+        }
+    }
+
+    /// The whole UI: one frame.
+    pub fn app_ui(&mut self, ui: &mut egui::Ui) {
+        self.poll_background();
+        let mut commands = Vec::new();
+        self.input_commands(ui.ctx(), &mut commands);
+
+        let palette = Palette::for_visuals(ui.visuals());
+        top_bar::top_bar_ui(ui, &top_bar::TopBar { app: self, palette }, &mut commands);
+        let notices = self.notice_lines();
+        top_bar::status_bar_ui(
+            ui,
+            self.job.as_ref(),
+            self.prepared.as_deref(),
+            self.watcher.is_some(),
+            &notices,
+            &palette,
+            &mut commands,
+        );
+        top_bar::navigation_ui(ui, self.state.view, self.prepared.as_deref(), &mut commands);
+        egui::CentralPanel::default()
+            .frame(
+                egui::Frame::new()
+                    .inner_margin(egui::Margin::symmetric(20, 14))
+                    .fill(ui.visuals().panel_fill),
+            )
+            .show(ui, |ui| {
+                self.central_ui(ui, palette, &mut commands);
+            });
+        top_bar::drop_overlay_ui(ui.ctx());
+
+        for command in commands {
+            self.apply(command);
+        }
+        if self.job.is_some() {
+            ui.ctx().request_repaint_after(Duration::from_millis(100));
+        } else if let Some(first) = self
+            .notices
+            .iter()
+            .filter(|notice| !notice.is_error)
+            .map(|notice| notice.shown)
+            .min()
+        {
+            ui.ctx().request_repaint_after(
+                NOTICE_LIFETIME.saturating_sub(first.elapsed()) + Duration::from_millis(50),
+            );
+        }
+    }
+
+    fn central_ui(&mut self, ui: &mut egui::Ui, palette: Palette, commands: &mut Vec<Command>) {
+        let Some(prepared) = self.prepared.as_deref() else {
+            top_bar::empty_state_ui(
+                ui,
+                self.job.as_ref(),
+                self.load_error.as_deref(),
+                &self.state.recent_folders,
+                commands,
+            );
+            return;
+        };
+        let month = self.month.unwrap_or_else(|| prepared.latest_month());
+        let ctx = ViewContext {
+            prepared,
+            desk: &self.desk,
+            month,
+            comparison: self.state.comparison,
+            department: self.department,
+            palette,
+        };
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| match self.state.view {
+                View::Overview => views::overview_ui(ui, &ctx, commands),
+                View::Finance => views::finance_ui(ui, &ctx, commands),
+                View::Delivery => views::delivery_ui(ui, &ctx, commands),
+                View::Productivity => views::productivity_ui(ui, &ctx, commands),
+                View::Customers => views::customers_ui(ui, &ctx, commands),
+                View::Departments => views::departments_ui(ui, &ctx, commands),
+                View::Escalations => {
+                    views::escalations_ui(ui, &ctx, &mut self.views.escalations, commands)
+                }
+                View::Data => views::data_ui(
+                    ui,
+                    &ctx,
+                    &mut self.views.mapping,
+                    &mut self.views.data_filter,
+                    commands,
+                ),
+                View::Metric => match self.focus {
+                    Some(focus) => views::metric_ui(ui, &ctx, focus, commands),
+                    None => views::overview_ui(ui, &ctx, commands),
+                },
+            });
+    }
+
+    /// The notices the status bar shows, oldest first; information expires after a while.
+    fn notice_lines(&mut self) -> Vec<top_bar::NoticeLine> {
+        self.notices
+            .retain(|notice| notice.is_error || notice.shown.elapsed() < NOTICE_LIFETIME);
+        let mut lines = Vec::new();
+        // Without data the empty state says it; with data the status bar does.
+        if let (Some(error), Some(_)) = (&self.load_error, &self.prepared) {
+            lines.push(top_bar::NoticeLine {
+                text: sentence(error),
+                is_error: true,
+                index: None,
+            });
+        }
+        for (index, notice) in self.notices.iter().enumerate() {
+            lines.push(top_bar::NoticeLine {
+                text: notice.text.clone(),
+                is_error: notice.is_error,
+                index: Some(index),
+            });
+        }
+        lines
+    }
+
+    /// Keyboard shortcuts and dropped files become commands.
+    fn input_commands(&self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+        use egui::{Key, KeyboardShortcut, Modifiers};
+        let open = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
+        let reload = KeyboardShortcut::new(Modifiers::COMMAND, Key::R);
+        ctx.input_mut(|input| {
+            if input.consume_shortcut(&open) {
+                commands.push(Command::OpenFolderDialog);
+            }
+            if input.consume_shortcut(&reload) {
+                commands.push(Command::Reload);
+            }
+        });
+        if !ctx.egui_wants_keyboard_input() {
+            const KEYS: [egui::Key; 8] = [
+                Key::Num1,
+                Key::Num2,
+                Key::Num3,
+                Key::Num4,
+                Key::Num5,
+                Key::Num6,
+                Key::Num7,
+                Key::Num8,
+            ];
+            ctx.input_mut(|input| {
+                for (key, view) in KEYS.into_iter().zip(View::NAVIGATION) {
+                    if input.consume_key(Modifiers::NONE, key) {
+                        commands.push(Command::SetView(view));
+                    }
+                }
+            });
+        }
+        let dropped: Vec<PathBuf> = ctx.input(|input| {
+            input
+                .raw
+                .dropped_files
+                .iter()
+                .map(|file| file.path().to_path_buf())
+                .collect()
+        });
+        if !dropped.is_empty() {
+            commands.push(Command::Drop(dropped));
+        }
+    }
+
+    /// Takes what the loader, the folder watch and the folder dialog have finished.
+    fn poll_background(&mut self) {
+        if let Some(outcome) = self.job.as_ref().and_then(LoadJob::poll) {
+            self.job = None;
+            self.finish_load(outcome);
+        }
+        if let Some(receiver) = &self.picked_folder
+            && let Ok(picked) = receiver.try_recv()
+        {
+            self.picked_folder = None;
+            if let Some(folder) = picked {
+                self.apply(Command::OpenFolder(folder));
+            }
+        }
+        let changed = self.watcher.as_ref().and_then(FolderWatcher::poll_change);
+        if let (Some(fingerprint), Some(prepared)) = (changed, &self.prepared)
+            && fingerprint != prepared.fingerprint
+        {
+            let folder = prepared.data_dir.clone();
+            self.notify(
+                "New or changed exports found; the data folder was read again.",
+                false,
+            );
+            self.start_load(LoadRequest::folder(folder));
+        }
+    }
+
+    fn notify(&mut self, text: impl Into<String>, is_error: bool) {
+        let text = text.into();
+        self.notices.retain(|notice| notice.text != text);
+        self.notices.push(Notice {
+            text,
+            is_error,
+            shown: Instant::now(),
+        });
+        self.notices.truncate(4);
+    }
+
+    fn current_folder(&self) -> Option<PathBuf> {
+        self.prepared
+            .as_ref()
+            .map(|prepared| prepared.data_dir.clone())
+            .or_else(|| self.job.as_ref().map(|job| job.data_dir.clone()))
+            .or_else(|| self.state.data_dir.clone())
+    }
+
+    fn start_load(&mut self, request: LoadRequest) {
+        if self
+            .job
+            .as_ref()
+            .is_some_and(|job| job.data_dir == request.data_dir)
+            && request.is_plain_reload()
+        {
+            // A reload of the folder being read: read it once more after this load.
+            self.queued = Some(request);
+            return;
+        }
+        let ctx = self.ctx.clone();
+        self.job = Some(LoadJob::spawn(request, move || ctx.request_repaint()));
+    }
+
+    fn finish_load(&mut self, outcome: LoadOutcome) {
+        match outcome {
+            LoadOutcome::Loaded {
+                mut prepared,
+                notes,
+            } => {
+                let same_folder = self
+                    .prepared
+                    .as_ref()
+                    .is_some_and(|old| old.data_dir == prepared.data_dir);
+                if !same_folder {
+                    self.month = None;
+                    self.department = None;
+                    self.focus = None;
+                    self.views = ViewStates::default();
+                    self.ctx
+                        .send_viewport_cmd(egui::ViewportCommand::Title(format!(
+                            "COO Dashboard — {}",
+                            folder_name(&prepared.data_dir)
+                        )));
+                }
+                if self
+                    .month
+                    .is_some_and(|month| !prepared.months.contains(&month))
+                {
+                    self.month = None;
+                }
+                self.remember_folder(&prepared.data_dir);
+                if self.options.watch_folder
+                    && self
+                        .watcher
+                        .as_ref()
+                        .is_none_or(|watcher| watcher.data_dir != prepared.data_dir)
+                {
+                    let ctx = self.ctx.clone();
+                    self.watcher = FolderWatcher::start(
+                        prepared.data_dir.clone(),
+                        prepared.fingerprint,
+                        move || ctx.request_repaint(),
+                    )
+                    .ok();
+                }
+                if prepared.dataset.has_no_data() {
+                    self.notify(
+                        format!(
+                            "No recognisable export in {}: see Data for what each file lacks, or open another folder.",
+                            prepared.data_dir.display()
+                        ),
+                        true,
+                    );
+                }
+                for note in notes {
+                    self.notify(note.text, note.is_error);
+                }
+                if let Some(error) = &prepared.state_error {
+                    self.notify(error.clone(), true);
+                }
+                self.desk = EscalationDesk::new(
+                    &prepared.data_dir,
+                    std::mem::take(&mut prepared.recorded_states),
+                );
+                if let Some(selected) = self.views.escalations.selected.clone() {
+                    let _ = self.desk.load_history(&selected);
+                }
+                self.load_error = None;
+                self.prepared = Some(prepared);
+            }
+            LoadOutcome::Failed(message) => {
+                self.load_error = Some(message);
+                // Keep showing the folder that is loaded, if any.
+                self.state.data_dir = self
+                    .prepared
+                    .as_ref()
+                    .map(|prepared| prepared.data_dir.clone())
+                    .or(self.state.data_dir.take());
+            }
+        }
+        if let Some(request) = self.queued.take() {
+            self.start_load(request);
+        }
+    }
+
+    fn remember_folder(&mut self, folder: &Path) {
+        self.state.data_dir = Some(folder.to_path_buf());
+        self.state.recent_folders.retain(|recent| recent != folder);
+        self.state.recent_folders.insert(0, folder.to_path_buf());
+        self.state.recent_folders.truncate(RECENT_FOLDERS);
+    }
+
+    /// Applies one command; called after the UI pass.
+    pub fn apply(&mut self, command: Command) {
+        match command {
+            Command::SetView(view) => {
+                self.state.view = view;
+                if view != View::Metric {
+                    self.focus = None;
+                }
+            }
+            Command::ShowMetric(focus) => {
+                self.focus = Some(focus);
+                self.state.view = View::Metric;
+            }
+            Command::OpenFolderDialog => {
+                if self.picked_folder.is_none() {
+                    let (sender, receiver) = mpsc::channel();
+                    let picker = Arc::clone(&self.folder_picker);
+                    let start = self.current_folder();
+                    let ctx = self.ctx.clone();
+                    let spawned = std::thread::Builder::new()
+                        .name("coo-dashboard folder dialog".to_string())
+                        .spawn(move || {
+                            let _ = sender.send(picker(start));
+                            ctx.request_repaint();
+                        });
+                    match spawned {
+                        Ok(_) => self.picked_folder = Some(receiver),
+                        Err(error) => self
+                            .notify(format!("The folder dialog could not open ({error})."), true),
+                    }
+                }
+            }
+            Command::OpenFolder(folder) => {
+                self.state.data_dir = Some(folder.clone());
+                self.load_error = None;
+                self.start_load(LoadRequest::folder(folder));
+            }
+            Command::Reload => match self.current_folder() {
+                Some(folder) => self.start_load(LoadRequest::folder(folder)),
+                None => self.notify("Open a data folder first (Ctrl+O).", true),
+            },
+            Command::CancelLoad => {
+                if self.job.take().is_some() {
+                    self.queued = None;
+                    let what = if self.prepared.is_some() {
+                        "showing the data read before"
+                    } else {
+                        "open a folder to start again"
+                    };
+                    self.notify(format!("Loading cancelled; {what}."), false);
+                }
+            }
+            Command::SelectMonth(month) => self.month = Some(month),
+            Command::SetComparison(comparison) => self.state.comparison = comparison,
+            Command::SetDepartment(department) => {
+                self.department = department;
+                if let Some(focus) = &mut self.focus {
+                    focus.department = department;
+                }
+            }
+            Command::SetTheme(theme) => {
+                self.state.theme = theme;
+                self.ctx.set_theme(theme.egui_theme());
+            }
+            Command::Drop(paths) => self.drop_paths(paths),
+            Command::SaveMappings(mappings) => match self.current_folder() {
+                Some(folder) => self.start_load(LoadRequest {
+                    mappings,
+                    ..LoadRequest::folder(folder)
+                }),
+                None => self.notify("Open a data folder first (Ctrl+O).", true),
+            },
+            Command::DismissNotice(index) => {
+                if index < self.notices.len() {
+                    self.notices.remove(index);
+                }
+            }
+            Command::ShowEscalation(escalation_id) => {
+                self.state.view = View::Escalations;
+                self.focus = None;
+                if let Some(prepared) = &self.prepared {
+                    // An escalation of another month than the one shown: list every month.
+                    let shown = self.month.unwrap_or_else(|| prepared.latest_month());
+                    let month = prepared
+                        .escalations
+                        .iter()
+                        .find(|escalation| escalation.escalation_id == escalation_id)
+                        .map(|escalation| escalation.month);
+                    if month.is_some_and(|month| month != shown) {
+                        self.views.escalations.all_months = true;
+                    }
+                }
+                self.apply(Command::SelectEscalation(escalation_id));
+            }
+            Command::SelectEscalation(escalation_id) => {
+                if let Err(error) = self.desk.load_history(&escalation_id) {
+                    self.notify(
+                        format!("The history of {escalation_id} could not be read ({error})."),
+                        true,
+                    );
+                }
+                self.views.escalations.selected = Some(escalation_id);
+            }
+            Command::Workflow {
+                escalation_id,
+                action,
+            } => match self.desk.apply(&escalation_id, &action) {
+                Ok(state) => {
+                    let done = match &action {
+                        WorkflowAction::Acknowledge => "Acknowledged".to_string(),
+                        WorkflowAction::Assign { owner } => format!("Assigned to {owner}:"),
+                        WorkflowAction::Comment { .. } => "Comment added to".to_string(),
+                        WorkflowAction::Resolve { .. } => "Resolved".to_string(),
+                        WorkflowAction::Reopen => "Reopened".to_string(),
+                    };
+                    self.notify(format!("{done} {}.", state.escalation_id), false);
+                }
+                Err(error) => self.notify(format!("Not saved: {error}."), true),
+            },
+        }
+    }
+
+    /// A dropped folder is opened; dropped files are copied into the open data folder (the
+    /// loader does the copying) and the folder is read again.
+    fn drop_paths(&mut self, paths: Vec<PathBuf>) {
+        if let Some(folder) = paths.iter().find(|path| path.is_dir()) {
+            self.apply(Command::OpenFolder(folder.clone()));
+            return;
+        }
+        let files: Vec<PathBuf> = paths.into_iter().filter(|path| path.is_file()).collect();
+        if files.is_empty() {
+            self.notify(
+                "Nothing to read in what was dropped: drop export files or a folder.",
+                true,
+            );
+            return;
+        }
+        match self.current_folder() {
+            Some(folder) => self.start_load(LoadRequest {
+                imports: files,
+                ..LoadRequest::folder(folder)
+            }),
+            None => {
+                // No folder yet: the dropped files' own folder becomes the data folder.
+                if let Some(parent) = files.first().and_then(|file| file.parent()) {
+                    self.apply(Command::OpenFolder(parent.to_path_buf()));
+                }
+            }
+        }
+    }
+}
+
+/// A message from the core ("the data folder … does not exist; …") as a sentence on screen.
+pub fn sentence(message: &str) -> String {
+    let mut characters = message.chars();
+    let mut text: String = characters.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(characters).collect()
+    });
+    if !text.ends_with(['.', '!', '?']) {
+        text.push('.');
+    }
+    text
+}
+
+/// The last component of a folder's path, for titles and the folder button.
+pub fn folder_name(folder: &Path) -> String {
+    folder.file_name().map_or_else(
+        || folder.display().to_string(),
+        |name| name.to_string_lossy().to_string(),
+    )
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.app_ui(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.state);
+    }
+}

@@ -1,0 +1,424 @@
+//! What the views draw from: the dataset and metric table of one load, plus the per-view tables
+//! worked out once when the load finishes (series per metric, deliverables per month, the
+//! overdue list, the files awaiting a column mapping). Built on the loader thread; each frame
+//! only reads it.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+
+use super::status::{Band, StatusBoard};
+use super::widgets::Status;
+use crate::config::ConfigProblem;
+use crate::escalations::{Escalation, EscalationState, Rules, Severity};
+use crate::input::headers::{Field, HeaderMap, UserMappings};
+use crate::metrics::{Metric, MetricTable};
+use crate::model::{Dataset, DepartmentId, Month};
+
+/// One point of a monthly series.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SeriesPoint {
+    pub month: Month,
+    pub value: Option<f64>,
+    pub low_confidence: bool,
+}
+
+/// Where a deliverable stands as of the reporting date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryStatus {
+    OnTime,
+    Late {
+        days: i64,
+    },
+    /// Past due and not delivered as of the reporting date.
+    Overdue {
+        days: i64,
+    },
+    /// Due after the reporting date.
+    NotYetDue,
+}
+
+/// A deliverable as the delivery view lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeliveryLine {
+    pub delivery_id: String,
+    pub name: String,
+    pub customer: String,
+    pub department: Option<DepartmentId>,
+    pub due: NaiveDate,
+    pub delivered: Option<NaiveDate>,
+    pub status: DeliveryStatus,
+}
+
+/// Deliverables due in one month, by where they stand as of the reporting date.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeliveryCounts {
+    pub on_time: usize,
+    pub late: usize,
+    pub overdue: usize,
+    pub not_yet_due: usize,
+}
+
+/// How long each stage of a load took.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LoadTimings {
+    pub read: Duration,
+    pub metrics: Duration,
+    pub prepare: Duration,
+}
+
+impl LoadTimings {
+    pub fn total(&self) -> Duration {
+        self.read + self.metrics + self.prepare
+    }
+}
+
+/// Everything one load of a data folder produced, ready to draw.
+#[derive(Debug)]
+pub struct Prepared {
+    pub data_dir: PathBuf,
+    /// The folder's fingerprint when the load started (see [`super::watcher`]).
+    pub fingerprint: u64,
+    pub dataset: Dataset,
+    pub metrics: MetricTable,
+    pub as_of: NaiveDate,
+    /// Months with actuals, oldest first; the month picker offers these.
+    pub months: Vec<Month>,
+    pub departments: Vec<(DepartmentId, String)>,
+    series: HashMap<(Metric, Option<DepartmentId>), Vec<SeriesPoint>>,
+    /// Every deliverable, by due date.
+    pub deliveries: Vec<DeliveryLine>,
+    /// Indexes into `deliveries` per due month.
+    deliveries_by_month: HashMap<Month, Vec<usize>>,
+    /// Indexes into `deliveries` of the overdue items, most days late first.
+    pub overdue: Vec<usize>,
+    delivery_counts: HashMap<(Month, Option<DepartmentId>), DeliveryCounts>,
+    /// Indexes into `dataset.sources` of files whose header was not recognised but has columns
+    /// a mapping could name.
+    pub unrecognised_sources: Vec<usize>,
+    /// What each header of an unrecognised file is read as already (alias table and saved
+    /// mappings), by source index, in `ignored_columns` order: the mapping editor's start.
+    pub mapping_suggestions: HashMap<usize, Vec<Option<Field>>>,
+    /// Statuses and bands from the escalation rules.
+    pub status: StatusBoard,
+    /// Every escalation the rules raise, most severe first, then longest-standing, then newest.
+    pub escalations: Vec<Escalation>,
+    /// Months in a row (up to and including its own) the same rule fired for the same metric
+    /// and department, by escalation id.
+    pub escalation_age: HashMap<String, u32>,
+    /// Problems in the rules files, each naming its file and line.
+    pub rule_problems: Vec<ConfigProblem>,
+    /// The workflow states recorded when the load ran (the app keeps them current after).
+    pub recorded_states: HashMap<String, EscalationState>,
+    /// Why the state database could not be read, if it could not.
+    pub state_error: Option<String>,
+    pub timings: LoadTimings,
+}
+
+/// Metrics whose months say "there is data for this month" (the customer list reaches back to
+/// the first contract, years before any other export, so its months do not count).
+const DATED_BY: [Metric; 6] = [
+    Metric::Revenue,
+    Metric::Utilization,
+    Metric::DeliverablesDue,
+    Metric::Nps,
+    Metric::Csat,
+    Metric::ChurnRate,
+];
+
+impl Prepared {
+    pub fn build(
+        data_dir: PathBuf,
+        fingerprint: u64,
+        dataset: Dataset,
+        metrics: MetricTable,
+        as_of: NaiveDate,
+        timings: LoadTimings,
+    ) -> Prepared {
+        let last = Month::of(as_of);
+        let mut series: HashMap<(Metric, Option<DepartmentId>), Vec<SeriesPoint>> = HashMap::new();
+        for value in metrics.values() {
+            series
+                .entry((value.metric, value.department))
+                .or_default()
+                .push(SeriesPoint {
+                    month: value.month,
+                    value: value.value,
+                    low_confidence: value.low_confidence,
+                });
+        }
+        for points in series.values_mut() {
+            points.sort_by_key(|point| point.month);
+        }
+
+        let mut months: BTreeSet<Month> = metrics
+            .values()
+            .iter()
+            .filter(|value| {
+                DATED_BY[..5].contains(&value.metric)
+                    && value.value.is_some()
+                    && value.month <= last
+            })
+            .map(|value| value.month)
+            .collect();
+        if months.is_empty() {
+            months = metrics
+                .values()
+                .iter()
+                .filter(|value| DATED_BY.contains(&value.metric))
+                .map(|value| value.month)
+                .collect();
+        }
+        if months.is_empty() {
+            months.insert(last);
+        }
+        // Fill gaps so charts and the picker have every calendar month between the ends.
+        let months: Vec<Month> = match (months.first(), months.last()) {
+            (Some(&first), Some(&end)) => Month::range(first, end).collect(),
+            _ => vec![last],
+        };
+
+        let departments = dataset
+            .departments
+            .iter()
+            .map(|(id, name)| (id, name.to_string()))
+            .collect();
+
+        let mut deliveries: Vec<DeliveryLine> = dataset
+            .deliveries
+            .iter()
+            .map(|row| {
+                let delivered = row.delivered_date.filter(|date| *date <= as_of);
+                let status = match delivered {
+                    Some(date) if date <= row.due_date => DeliveryStatus::OnTime,
+                    _ if row.due_date > as_of => DeliveryStatus::NotYetDue,
+                    Some(date) => DeliveryStatus::Late {
+                        days: (date - row.due_date).num_days(),
+                    },
+                    None => DeliveryStatus::Overdue {
+                        days: (as_of - row.due_date).num_days(),
+                    },
+                };
+                DeliveryLine {
+                    delivery_id: row.id.clone(),
+                    name: row.name.clone().unwrap_or_default(),
+                    customer: row.customer.clone().unwrap_or_default(),
+                    department: row.department,
+                    due: row.due_date,
+                    delivered: row.delivered_date,
+                    status,
+                }
+            })
+            .collect();
+        deliveries.sort_by(|a, b| (a.due, &a.delivery_id).cmp(&(b.due, &b.delivery_id)));
+        let mut deliveries_by_month: HashMap<Month, Vec<usize>> = HashMap::new();
+        for (index, line) in deliveries.iter().enumerate() {
+            deliveries_by_month
+                .entry(Month::of(line.due))
+                .or_default()
+                .push(index);
+        }
+        let mut overdue: Vec<usize> = deliveries
+            .iter()
+            .enumerate()
+            .filter(|(_, line)| matches!(line.status, DeliveryStatus::Overdue { days } if days > 0))
+            .map(|(index, _)| index)
+            .collect();
+        overdue.sort_by_key(|&index| match deliveries[index].status {
+            DeliveryStatus::Overdue { days } => std::cmp::Reverse(days),
+            _ => std::cmp::Reverse(0),
+        });
+
+        let mut delivery_counts: HashMap<(Month, Option<DepartmentId>), DeliveryCounts> =
+            HashMap::new();
+        for line in &deliveries {
+            let month = Month::of(line.due);
+            let departments = std::iter::once(None).chain(line.department.map(Some));
+            for key in departments.map(|department| (month, department)) {
+                let counts = delivery_counts.entry(key).or_default();
+                match line.status {
+                    DeliveryStatus::OnTime => counts.on_time += 1,
+                    DeliveryStatus::Late { .. } => counts.late += 1,
+                    DeliveryStatus::Overdue { .. } => counts.overdue += 1,
+                    DeliveryStatus::NotYetDue => counts.not_yet_due += 1,
+                }
+            }
+        }
+
+        let unrecognised_sources = dataset
+            .sources
+            .iter()
+            .enumerate()
+            .filter(|(_, source)| source.kind.is_none() && !source.ignored_columns.is_empty())
+            .map(|(index, _)| index)
+            .collect();
+
+        Prepared {
+            data_dir,
+            fingerprint,
+            dataset,
+            metrics,
+            as_of,
+            months,
+            departments,
+            series,
+            deliveries,
+            deliveries_by_month,
+            overdue,
+            delivery_counts,
+            unrecognised_sources,
+            mapping_suggestions: HashMap::new(),
+            status: StatusBoard::default(),
+            escalations: Vec::new(),
+            escalation_age: HashMap::new(),
+            rule_problems: Vec::new(),
+            recorded_states: HashMap::new(),
+            state_error: None,
+            timings,
+        }
+    }
+
+    /// Works out what the headers of each unrecognised file already read as.
+    pub fn attach_mapping_suggestions(&mut self, user: &UserMappings) {
+        for &index in &self.unrecognised_sources {
+            if let Some(source) = self.dataset.sources.get(index) {
+                let header = HeaderMap::new(&source.ignored_columns, user);
+                self.mapping_suggestions.insert(index, header.fields);
+            }
+        }
+    }
+
+    /// Adds what the escalation rules say: the escalations, their ages, the statuses and bands.
+    pub fn attach_escalations(&mut self, rules: &Rules, mut escalations: Vec<Escalation>) {
+        for metric in rules.metrics() {
+            let band = |department: Option<&str>| {
+                rules.levels(metric, department).map(|levels| Band {
+                    warning_below: levels.warning_below,
+                    critical_below: levels.critical_below,
+                    warning_above: levels.warning_above,
+                    critical_above: levels.critical_above,
+                })
+            };
+            if let Some(company) = band(None) {
+                self.status.add_rule(metric, None, company);
+            }
+            for (id, name) in &self.departments {
+                if let Some(levels) = band(Some(name)) {
+                    self.status.add_rule(metric, Some(*id), levels);
+                }
+            }
+        }
+        let mut fired: HashMap<
+            (Metric, Option<DepartmentId>, crate::escalations::RuleKind),
+            BTreeSet<Month>,
+        > = HashMap::new();
+        for escalation in &escalations {
+            let status = match escalation.severity {
+                Severity::Critical => Status::Critical,
+                Severity::Warning => Status::Warning,
+                Severity::Watch => Status::Watch,
+            };
+            self.status.add(
+                escalation.metric,
+                escalation.department_id,
+                escalation.month,
+                status,
+            );
+            fired
+                .entry((escalation.metric, escalation.department_id, escalation.rule))
+                .or_default()
+                .insert(escalation.month);
+        }
+        for escalation in &escalations {
+            let months = fired.get(&(escalation.metric, escalation.department_id, escalation.rule));
+            let mut age = 0u32;
+            let mut month = escalation.month;
+            while months.is_some_and(|months| months.contains(&month)) && age < 1000 {
+                age += 1;
+                month = month.prev();
+            }
+            self.escalation_age
+                .insert(escalation.escalation_id.clone(), age);
+        }
+        let age = |escalation: &Escalation| {
+            self.escalation_age
+                .get(&escalation.escalation_id)
+                .copied()
+                .unwrap_or(0)
+        };
+        escalations.sort_by(|a, b| {
+            (
+                std::cmp::Reverse(a.severity),
+                std::cmp::Reverse(age(a)),
+                std::cmp::Reverse(a.month),
+                &a.escalation_id,
+            )
+                .cmp(&(
+                    std::cmp::Reverse(b.severity),
+                    std::cmp::Reverse(age(b)),
+                    std::cmp::Reverse(b.month),
+                    &b.escalation_id,
+                ))
+        });
+        self.escalations = escalations;
+    }
+
+    /// The latest month with actuals: what the month picker starts on.
+    pub fn latest_month(&self) -> Month {
+        self.months
+            .last()
+            .copied()
+            .unwrap_or_else(|| Month::of(self.as_of))
+    }
+
+    pub fn series(&self, metric: Metric, department: Option<DepartmentId>) -> &[SeriesPoint] {
+        self.series
+            .get(&(metric, department))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The series restricted to the `count` months ending with `last`.
+    pub fn series_window(
+        &self,
+        metric: Metric,
+        department: Option<DepartmentId>,
+        last: Month,
+        count: i32,
+    ) -> &[SeriesPoint] {
+        let points = self.series(metric, department);
+        let first = last.offset(1 - count);
+        let start = points.partition_point(|point| point.month < first);
+        let end = points.partition_point(|point| point.month <= last);
+        points.get(start..end).unwrap_or(&[])
+    }
+
+    /// Deliverables due in `month`, by due date.
+    pub fn deliveries_due(&self, month: Month) -> impl Iterator<Item = &DeliveryLine> {
+        self.deliveries_by_month
+            .get(&month)
+            .into_iter()
+            .flatten()
+            .filter_map(|&index| self.deliveries.get(index))
+    }
+
+    /// Deliverables due in `month` for the company (`None`) or one department.
+    pub fn delivery_counts(
+        &self,
+        month: Month,
+        department: Option<DepartmentId>,
+    ) -> DeliveryCounts {
+        self.delivery_counts
+            .get(&(month, department))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    pub fn department_name(&self, department: Option<DepartmentId>) -> &str {
+        match department {
+            Some(id) => self.dataset.departments.name(id),
+            None => "Company",
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! Customers: NPS with promoters / passives / detractors stacked, the CSAT trend, churn and
+//! retention. Months with fewer than 30 responses are drawn hollow and named in the legend.
+
+use eframe::egui;
+use egui::{RichText, Ui};
+use egui_plot::{Bar, BarChart};
+
+use super::{Command, ViewContext, figures_ui};
+use crate::app::widgets::Swatch;
+use crate::app::{charts, format, widgets};
+use crate::metrics::{MIN_CONFIDENT_RESPONSES, Metric, Unit};
+
+pub fn customers_ui(ui: &mut Ui, ctx: &ViewContext<'_>, _commands: &mut Vec<Command>) {
+    widgets::view_header_ui(ui, "Customers", &ctx.context_line());
+    figures_ui(
+        ui,
+        ctx,
+        &[
+            Metric::Nps,
+            Metric::Csat,
+            Metric::ChurnRate,
+            Metric::RetentionRate,
+            Metric::ActiveCustomers,
+        ],
+    );
+    ui.columns(2, |columns| {
+        widgets::section(
+            &mut columns[0],
+            &ctx.palette,
+            "NPS answers: promoters, passives, detractors",
+            |ui| breakdown_ui(ui, ctx),
+        );
+        widgets::section(&mut columns[1], &ctx.palette, "NPS", |ui| {
+            rate_trend_ui(ui, ctx, Metric::Nps, "nps trend")
+        });
+    });
+    ui.add_space(8.0);
+    ui.columns(2, |columns| {
+        widgets::section(
+            &mut columns[0],
+            &ctx.palette,
+            "CSAT (share of satisfied ratings)",
+            |ui| rate_trend_ui(ui, ctx, Metric::Csat, "csat trend"),
+        );
+        widgets::section(&mut columns[1], &ctx.palette, "Churn and retention", |ui| {
+            churn_ui(ui, ctx)
+        });
+    });
+}
+
+fn breakdown_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
+    let months: Vec<_> = ctx
+        .prepared
+        .months
+        .iter()
+        .copied()
+        .filter(|month| *month <= ctx.month && *month > ctx.month.offset(-12))
+        .collect();
+    let palette = &ctx.palette;
+    let mut promoters = Vec::new();
+    let mut passives = Vec::new();
+    let mut detractors = Vec::new();
+    let mut any_low_confidence = false;
+    for month in months {
+        let Some(breakdown) = ctx
+            .prepared
+            .metrics
+            .nps_breakdown
+            .get(&(ctx.department, month))
+        else {
+            continue;
+        };
+        let answers = breakdown.promoters + breakdown.passives + breakdown.detractors;
+        if answers == 0 {
+            continue;
+        }
+        // Months with too few answers to trust are drawn faded.
+        let low_confidence = answers < MIN_CONFIDENT_RESPONSES;
+        any_low_confidence |= low_confidence;
+        let fade = |color: egui::Color32| {
+            if low_confidence {
+                color.gamma_multiply(0.35)
+            } else {
+                color
+            }
+        };
+        let x = charts::month_x(month);
+        let share = |count: usize| count as f64 / answers as f64;
+        let bar = |count: usize, color: egui::Color32| {
+            Bar::new(x, share(count))
+                .width(0.7)
+                .fill(fade(color))
+                .stroke(egui::Stroke::new(1.0, fade(color)))
+        };
+        promoters.push(bar(breakdown.promoters, palette.promoters));
+        passives.push(bar(breakdown.passives, palette.passives));
+        detractors.push(bar(breakdown.detractors, palette.detractors));
+    }
+    if promoters.is_empty() {
+        ui.label(RichText::new("No NPS survey answers in this folder.").weak());
+        return;
+    }
+    let detractor_chart = BarChart::new("Detractors (0–6)", detractors)
+        .color(palette.detractors)
+        .element_formatter(Box::new(share_label));
+    let passive_chart = BarChart::new("Passives (7–8)", passives)
+        .color(palette.passives)
+        .stack_on(&[&detractor_chart])
+        .element_formatter(Box::new(share_label));
+    let promoter_chart = BarChart::new("Promoters (9–10)", promoters)
+        .color(palette.promoters)
+        .stack_on(&[&detractor_chart, &passive_chart])
+        .element_formatter(Box::new(share_label));
+    let mut entries = vec![
+        ("Promoters (9–10)", palette.promoters, Swatch::Block),
+        ("Passives (7–8)", palette.passives, Swatch::Block),
+        ("Detractors (0–6)", palette.detractors, Swatch::Block),
+    ];
+    if any_low_confidence {
+        entries.push((
+            "Faded: fewer than 30 answers",
+            palette.passives.gamma_multiply(0.35),
+            Swatch::Block,
+        ));
+    }
+    widgets::legend_ui(ui, &entries);
+    charts::trend_plot("nps breakdown", 206.0, Unit::Rate)
+        .include_y(0.0)
+        .include_y(1.0)
+        .show(ui, |plot| {
+            plot.bar_chart(detractor_chart);
+            plot.bar_chart(passive_chart);
+            plot.bar_chart(promoter_chart);
+        });
+}
+
+/// "Promoters (9–10): 54.0%" on hover.
+fn share_label(bar: &Bar, chart: &BarChart) -> String {
+    format!(
+        "{}: {}",
+        egui_plot::PlotItem::name(chart),
+        format::value(Unit::Rate, bar.value)
+    )
+}
+
+fn rate_trend_ui(ui: &mut Ui, ctx: &ViewContext<'_>, metric: Metric, id: &str) {
+    let series = ctx
+        .prepared
+        .series_window(metric, ctx.department, ctx.month, 18);
+    if series.iter().all(|point| point.value.is_none()) {
+        ui.label(RichText::new(format!("No {} data in this folder.", metric.label())).weak());
+        return;
+    }
+    let band = ctx.prepared.status.band(metric, ctx.department);
+    charts::metric_trend_ui(ui, id, 206.0, metric, series, band, &ctx.palette);
+}
+
+fn churn_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
+    let churn = ctx
+        .prepared
+        .series_window(Metric::ChurnRate, ctx.department, ctx.month, 18);
+    let revenue_churn =
+        ctx.prepared
+            .series_window(Metric::RevenueChurnRate, ctx.department, ctx.month, 18);
+    if churn.iter().all(|point| point.value.is_none()) {
+        ui.label(RichText::new("No customer list or churn summary in this folder.").weak());
+        return;
+    }
+    let palette = &ctx.palette;
+    let band = ctx.prepared.status.band(Metric::ChurnRate, ctx.department);
+    let has_revenue_churn = revenue_churn.iter().any(|point| point.value.is_some());
+    let mut entries = vec![("Churn rate (customers)", palette.accent, Swatch::Line)];
+    if has_revenue_churn {
+        entries.push(("Revenue churn rate (MRR)", palette.secondary, Swatch::Line));
+    }
+    entries.extend(charts::level_entries(band, palette));
+    widgets::legend_ui(ui, &entries);
+    charts::trend_plot("churn trend", 184.0, Unit::Rate)
+        .include_y(0.0)
+        .show(ui, |plot| {
+            charts::add_levels(plot, band, palette);
+            plot.line(charts::series_line("Churn rate", churn, palette.accent));
+            if has_revenue_churn {
+                plot.line(charts::series_line(
+                    "Revenue churn rate",
+                    revenue_churn,
+                    palette.secondary,
+                ));
+            }
+        });
+    let retention = ctx
+        .prepared
+        .metrics
+        .value(Metric::RetentionRate, ctx.department, ctx.month);
+    if let Some(rate) = retention {
+        ui.label(
+            RichText::new(format!(
+                "Retention in {}: {}",
+                format::month_short(ctx.month),
+                format::value(Unit::Rate, rate)
+            ))
+            .weak(),
+        );
+    }
+}

@@ -1,0 +1,180 @@
+//! Overview: the month at a glance. Eight KPI cards (value, delta vs the comparison coloured by
+//! whether the move is good news, a 12-month sparkline with the target, the rules' status on the
+//! edge), the top open escalations, and the state of the data.
+
+use eframe::egui;
+use egui::{RichText, Ui, vec2};
+
+use super::{Command, MetricFocus, View, ViewContext};
+use crate::app::format;
+use crate::app::widgets::{self, CardData};
+use crate::metrics::Metric;
+
+/// The cards, in reading order: money, delivery, people, customers.
+pub const KPI_METRICS: [Metric; 8] = [
+    Metric::Ebitda,
+    Metric::EbitdaMargin,
+    Metric::CostToRevenue,
+    Metric::OnTimeRate,
+    Metric::Utilization,
+    Metric::Nps,
+    Metric::Csat,
+    Metric::ChurnRate,
+];
+
+const CARD_HEIGHT: f32 = 168.0;
+const COLUMNS: usize = 4;
+
+pub fn overview_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command>) {
+    widgets::view_header_ui(ui, "Overview", &ctx.context_line());
+
+    let gap = 12.0;
+    let width = ((ui.available_width() - gap * (COLUMNS as f32 - 1.0)) / COLUMNS as f32)
+        .floor()
+        .max(200.0);
+    for row in KPI_METRICS.chunks(COLUMNS) {
+        ui.horizontal(|ui| {
+            ui.spacing_mut().item_spacing.x = gap;
+            for &metric in row {
+                let card = card_data(ctx, metric);
+                if widgets::kpi_card_ui(ui, &card, &ctx.palette, vec2(width, CARD_HEIGHT)).clicked()
+                {
+                    commands.push(Command::ShowMetric(MetricFocus {
+                        metric,
+                        department: ctx.department,
+                    }));
+                }
+            }
+        });
+        ui.add_space(gap - ui.spacing().item_spacing.y);
+    }
+    ui.add_space(4.0);
+
+    ui.columns(2, |columns| {
+        widgets::section(&mut columns[0], &ctx.palette, "Needs attention", |ui| {
+            super::escalations::attention_list_ui(ui, ctx, 6, commands);
+        });
+        widgets::section(&mut columns[1], &ctx.palette, "Data", |ui| {
+            data_summary_ui(ui, ctx, commands);
+        });
+    });
+}
+
+/// What one card shows, read from the prepared data.
+pub fn card_data<'a>(ctx: &ViewContext<'a>, metric: Metric) -> CardData<'a> {
+    let metrics = &ctx.prepared.metrics;
+    let current = metrics.get(metric, ctx.department, ctx.month);
+    let value = current.and_then(|value| value.value);
+    let count = |metric: Metric| metrics.value(metric, ctx.department, ctx.month);
+    let note = match metric {
+        Metric::Ebitda => count(Metric::Revenue)
+            .map(|revenue| format!("on revenue of {}", format::grouped(revenue, 0))),
+        Metric::EbitdaMargin | Metric::CostToRevenue => None,
+        Metric::OnTimeRate => count(Metric::DeliverablesDue)
+            .map(|due| format::count(due as usize, "deliverable due", "deliverables due")),
+        Metric::Utilization => ctx
+            .prepared
+            .status
+            .band(metric, ctx.department)
+            .and_then(|band| {
+                Some(format!(
+                    "healthy band {}–{}",
+                    format::percent_level(band.warning_below?),
+                    format::percent_level(band.warning_above?)
+                ))
+            }),
+        Metric::Nps => {
+            count(Metric::NpsResponses).map(|n| format::count(n as usize, "response", "responses"))
+        }
+        Metric::Csat => {
+            count(Metric::CsatResponses).map(|n| format::count(n as usize, "rating", "ratings"))
+        }
+        Metric::ChurnRate => count(Metric::ActiveCustomers).map(|n| {
+            format!(
+                "of {}",
+                format::count(n as usize, "active customer", "active customers")
+            )
+        }),
+        _ => None,
+    };
+    CardData {
+        metric,
+        value,
+        low_confidence: current.is_some_and(|value| value.low_confidence),
+        note,
+        previous: metrics.value(metric, ctx.department, ctx.comparison_month()),
+        comparison_label: ctx.comparison_label(),
+        sparkline: ctx
+            .prepared
+            .series_window(metric, ctx.department, ctx.month, 12),
+        target: ctx
+            .prepared
+            .status
+            .band(metric, ctx.department)
+            .and_then(|band| band.target()),
+        // No value, no verdict: an empty card gets no green edge.
+        status: value.and(
+            ctx.prepared
+                .status
+                .status(metric, ctx.department, ctx.month),
+        ),
+    }
+}
+
+fn data_summary_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command>) {
+    let dataset = &ctx.prepared.dataset;
+    let recognised = dataset
+        .sources
+        .iter()
+        .filter(|source| source.kind.is_some())
+        .count();
+    let rows_used: usize = dataset.sources.iter().map(|source| source.rows_used).sum();
+    let rejected = dataset.rows_rejected();
+    egui::Grid::new("overview data summary")
+        .num_columns(2)
+        .spacing([24.0, 6.0])
+        .show(ui, |ui| {
+            ui.label(RichText::new("Files read").weak());
+            ui.label(format!(
+                "{} of {}",
+                recognised,
+                format::count(dataset.sources.len(), "file", "files")
+            ));
+            ui.end_row();
+            ui.label(RichText::new("Rows used").weak());
+            ui.label(format::grouped(rows_used as f64, 0));
+            ui.end_row();
+            ui.label(RichText::new("Rows rejected").weak());
+            let color = if rejected > 0 {
+                ctx.palette.warning
+            } else {
+                ctx.palette.good
+            };
+            ui.label(RichText::new(format::grouped(rejected as f64, 0)).color(color));
+            ui.end_row();
+            ui.label(RichText::new("Data-quality notes").weak());
+            ui.label(format::grouped(dataset.data_quality.len() as f64, 0));
+            ui.end_row();
+            ui.label(RichText::new("Reporting date").weak());
+            ui.label(ctx.prepared.as_of.format("%-d %B %Y").to_string());
+            ui.end_row();
+        });
+    if !ctx.prepared.unrecognised_sources.is_empty() {
+        ui.add_space(4.0);
+        ui.label(
+            RichText::new(format!(
+                "{} not recognised; map its columns in Data.",
+                format::count(
+                    ctx.prepared.unrecognised_sources.len(),
+                    "file was",
+                    "files were"
+                )
+            ))
+            .color(ctx.palette.warning),
+        );
+    }
+    ui.add_space(4.0);
+    if ui.button("Open data view").clicked() {
+        commands.push(Command::SetView(View::Data));
+    }
+}

@@ -1,0 +1,280 @@
+//! Productivity: utilization by department against the healthy band, the utilization trend, and
+//! revenue and output per FTE by department.
+
+use eframe::egui;
+use egui::{Color32, RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+use egui_plot::{Axis, Bar, BarChart, GridMark, Plot, Span};
+
+use super::{Command, MetricFocus, ViewContext, figures_ui};
+use crate::app::status::Band;
+use crate::app::widgets::Swatch;
+use crate::app::{charts, format, widgets};
+use crate::metrics::{Metric, Unit};
+use crate::model::DepartmentId;
+
+/// The healthy utilization band when the rules do not give one (SPEC §4's example).
+const DEFAULT_BAND: (f64, f64) = (0.65, 0.95);
+
+pub fn productivity_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command>) {
+    widgets::view_header_ui(ui, "Productivity", &ctx.context_line());
+    figures_ui(
+        ui,
+        ctx,
+        &[
+            Metric::Utilization,
+            Metric::RevenuePerFte,
+            Metric::OutputPerFte,
+            Metric::CostPerOutput,
+        ],
+    );
+    let band = band(ctx.prepared.status.band(Metric::Utilization, None));
+    ui.columns(2, |columns| {
+        let title = format!(
+            "Utilization by department, {} (band {}–{})",
+            format::month_short(ctx.month),
+            percent(band.0),
+            percent(band.1)
+        );
+        widgets::section(&mut columns[0], &ctx.palette, &title, |ui| {
+            by_department_ui(ui, ctx, band)
+        });
+        widgets::section(&mut columns[1], &ctx.palette, "Utilization trend", |ui| {
+            trend_ui(ui, ctx, band)
+        });
+    });
+    ui.add_space(8.0);
+    widgets::section(
+        ui,
+        &ctx.palette,
+        &format!("Departments, {}", format::month_short(ctx.month)),
+        |ui| table_ui(ui, ctx, commands),
+    );
+}
+
+fn band(rules: Option<Band>) -> (f64, f64) {
+    let rules = rules.unwrap_or_default();
+    (
+        rules.warning_below.unwrap_or(DEFAULT_BAND.0),
+        rules.warning_above.unwrap_or(DEFAULT_BAND.1),
+    )
+}
+
+fn percent(rate: f64) -> String {
+    format::percent_level(rate)
+}
+
+fn band_span(ctx: &ViewContext<'_>, band: (f64, f64), axis: Axis) -> Span {
+    Span::new("", band.0..=band.1)
+        .axis(axis)
+        .fill(ctx.palette.good.gamma_multiply(0.10))
+        .border_color(ctx.palette.good.gamma_multiply(0.5))
+}
+
+fn by_department_ui(ui: &mut Ui, ctx: &ViewContext<'_>, band: (f64, f64)) {
+    let rows: Vec<(String, f64)> = ctx
+        .prepared
+        .departments
+        .iter()
+        .filter_map(|(id, name)| {
+            ctx.prepared
+                .metrics
+                .value(Metric::Utilization, Some(*id), ctx.month)
+                .map(|value| (name.clone(), value))
+        })
+        .collect();
+    if rows.is_empty() {
+        ui.label(RichText::new("No workforce data for this month.").weak());
+        return;
+    }
+    let color = |value: f64| -> Color32 {
+        if value < band.0 || value > band.1 {
+            ctx.palette.warning
+        } else {
+            ctx.palette.accent
+        }
+    };
+    // The first department at the top: bars go down from y = n − 1.
+    let count = rows.len();
+    let bars: Vec<Bar> = rows
+        .iter()
+        .enumerate()
+        .map(|(index, (name, value))| {
+            Bar::new((count - 1 - index) as f64, *value)
+                .width(0.6)
+                .fill(color(*value))
+                .name(name)
+        })
+        .collect();
+    let names: Vec<String> = rows.iter().rev().map(|(name, _)| name.clone()).collect();
+    let high = rows.iter().map(|(_, value)| *value).fold(band.1, f64::max);
+    widgets::legend_ui(
+        ui,
+        &[
+            ("Inside the band", ctx.palette.accent, Swatch::Block),
+            ("Outside the band", ctx.palette.warning, Swatch::Block),
+            (
+                "Healthy band",
+                ctx.palette.good.gamma_multiply(0.3),
+                Swatch::Block,
+            ),
+        ],
+    );
+    Plot::new("utilization by department")
+        .height(200.0)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .show_grid([true, false])
+        .include_x(0.0)
+        .include_x((high + 0.05).min(1.5))
+        .y_grid_spacer(move |_input| {
+            (0..count)
+                .map(|index| GridMark {
+                    value: index as f64,
+                    step_size: 1.0,
+                })
+                .collect()
+        })
+        .y_axis_formatter(move |mark, _range| {
+            let index = mark.value.round();
+            if (mark.value - index).abs() < 1e-6 && index >= 0.0 {
+                names.get(index as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .y_axis_min_width(120.0)
+        .x_grid_spacer(charts::value_marks)
+        .x_axis_formatter(|mark, _range| format::axis(Unit::Rate, mark.value))
+        .show(ui, |plot| {
+            plot.span(band_span(ctx, band, Axis::X));
+            plot.bar_chart(
+                BarChart::new("Utilization", bars)
+                    .horizontal()
+                    .element_formatter(Box::new(|bar, _| {
+                        format!("{}: {}", bar.name, format::value(Unit::Rate, bar.value))
+                    })),
+            );
+        });
+}
+
+fn trend_ui(ui: &mut Ui, ctx: &ViewContext<'_>, band: (f64, f64)) {
+    let series = ctx
+        .prepared
+        .series_window(Metric::Utilization, ctx.department, ctx.month, 18);
+    let label = ctx.prepared.department_name(ctx.department).to_string();
+    widgets::legend_ui(
+        ui,
+        &[
+            (label.as_str(), ctx.palette.accent, Swatch::Line),
+            (
+                "Healthy band",
+                ctx.palette.good.gamma_multiply(0.3),
+                Swatch::Block,
+            ),
+        ],
+    );
+    charts::trend_plot("utilization trend", 200.0, Unit::Rate)
+        .include_y(band.0 - 0.05)
+        .include_y(band.1 + 0.02)
+        .show(ui, |plot| {
+            plot.span(band_span(ctx, band, Axis::Y));
+            plot.line(charts::series_line(&label, series, ctx.palette.accent));
+            let (points, _) = charts::series_markers(&label, series, ctx.palette.accent);
+            plot.points(points);
+        });
+}
+
+fn table_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command>) {
+    let columns = [
+        Metric::Utilization,
+        Metric::RevenuePerFte,
+        Metric::OutputPerFte,
+        Metric::CostPerOutput,
+    ];
+    let mut rows: Vec<Option<DepartmentId>> = ctx
+        .prepared
+        .departments
+        .iter()
+        .map(|(id, _)| Some(*id))
+        .collect();
+    rows.retain(|department| {
+        columns.iter().any(|metric| {
+            ctx.prepared
+                .metrics
+                .get(*metric, *department, ctx.month)
+                .is_some()
+        })
+    });
+    rows.push(None);
+    TableBuilder::new(ui)
+        .id_salt("productivity departments")
+        .vscroll(false)
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .striped(true)
+        .column(Column::remainder().at_least(160.0))
+        .columns(Column::auto().at_least(120.0), columns.len() + 1)
+        .header(22.0, |mut header| {
+            header.col(|ui| {
+                ui.label(RichText::new("Department").strong());
+            });
+            for metric in columns {
+                header
+                    .col(|ui| widgets::number_cell_ui(ui, RichText::new(metric.label()).strong()));
+            }
+            header.col(|ui| {
+                widgets::number_cell_ui(
+                    ui,
+                    RichText::new(format!("Utilization {}", ctx.comparison_label())).strong(),
+                )
+            });
+        })
+        .body(|mut body| {
+            for department in rows {
+                body.row(22.0, |mut row| {
+                    row.set_selected(department.is_some() && department == ctx.department);
+                    row.col(|ui| {
+                        let text = match department {
+                            None => RichText::new("Company").strong(),
+                            Some(_) => RichText::new(ctx.prepared.department_name(department)),
+                        };
+                        if ui
+                            .link(text)
+                            .on_hover_text("Show utilization in detail")
+                            .clicked()
+                        {
+                            commands.push(Command::ShowMetric(MetricFocus {
+                                metric: Metric::Utilization,
+                                department,
+                            }));
+                        }
+                    });
+                    for metric in columns {
+                        let value = ctx.prepared.metrics.value(metric, department, ctx.month);
+                        row.col(|ui| {
+                            widgets::number_cell_ui(ui, format::metric_value(metric, value))
+                        });
+                    }
+                    let value =
+                        ctx.prepared
+                            .metrics
+                            .value(Metric::Utilization, department, ctx.month);
+                    let previous = ctx.prepared.metrics.value(
+                        Metric::Utilization,
+                        department,
+                        ctx.comparison_month(),
+                    );
+                    row.col(|ui| match (value, previous) {
+                        (Some(value), Some(previous)) => widgets::number_cell_ui(
+                            ui,
+                            format::delta(Metric::Utilization, value, previous),
+                        ),
+                        _ => widgets::number_cell_ui(ui, "–"),
+                    });
+                });
+            }
+        });
+}

@@ -1,0 +1,593 @@
+//! The desktop app driven through egui_kittest: the real `App` on a copy of the bundled sample
+//! data (so nothing is written into the repository), found and clicked by accessible label.
+//!
+//! Expected values come from the core functions the report uses (`load_folder`,
+//! `metrics::compute`, `escalations::evaluate`) and are formatted by the report's own
+//! `report::format::value`; the tests prove that the app shows those numbers, digit for digit,
+//! and that its clicks reach the SQLite state.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use coo_dashboard::app::views::View;
+use coo_dashboard::app::{App, AppOptions, UiState, format};
+use coo_dashboard::escalations::{self, Severity, Status, Store, store};
+use coo_dashboard::input::{LoadOptions, load_folder};
+use coo_dashboard::metrics::{self, Metric, MetricTable};
+use coo_dashboard::model::{Dataset, Month};
+use coo_dashboard::report;
+use eframe::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+
+/// The app under test, created on the harness's own context in the first frame.
+struct Fixture {
+    app: Option<App>,
+    options: AppOptions,
+}
+
+/// A file dropped on the window, as the windowing layer would hand it over.
+#[derive(Debug)]
+struct DroppedPath(PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|error| error.to_string())
+    }
+}
+
+fn sample_data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data")
+}
+
+/// A fresh copy of the bundled sample data.
+fn copy_of_sample_data() -> tempfile::TempDir {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let source = sample_data();
+    for entry in walkdir::WalkDir::new(&source)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let relative = entry
+            .path()
+            .strip_prefix(&source)
+            .expect("inside the sample data");
+        // The bundled folder may hold a state database from someone running the app on it.
+        if relative
+            .components()
+            .any(|part| part.as_os_str().to_string_lossy().starts_with('.'))
+        {
+            continue;
+        }
+        let target = folder.path().join(relative);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("create folder");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+    folder
+}
+
+/// Opens the app on `folder` at 1440×900 and waits until the folder is loaded.
+fn open_app(folder: &Path) -> Harness<'static, Fixture> {
+    let fixture = Fixture {
+        app: None,
+        options: AppOptions {
+            data_dir: Some(folder.to_path_buf()),
+            watch_folder: false,
+        },
+    };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1440.0, 900.0))
+        .build_ui_state(
+            |ui, fixture: &mut Fixture| {
+                let options = fixture.options.clone();
+                let app = fixture
+                    .app
+                    .get_or_insert_with(|| App::new(ui.ctx(), UiState::default(), options));
+                app.app_ui(ui);
+            },
+            fixture,
+        );
+    wait_until_loaded(&mut harness);
+    harness
+}
+
+fn app<'h>(harness: &'h Harness<'_, Fixture>) -> &'h App {
+    harness
+        .state()
+        .app
+        .as_ref()
+        .expect("the app is created in the first frame")
+}
+
+/// Takes the loader's result and lets the UI settle.
+fn wait_until_loaded(harness: &mut Harness<'_, Fixture>) {
+    if let Some(app) = harness.state_mut().app.as_mut() {
+        app.block_until_loaded();
+    }
+    harness.run();
+    assert!(!app(harness).is_loading(), "the load has finished");
+    assert!(
+        app(harness).prepared().is_some(),
+        "a folder is loaded: {:?}",
+        app(harness).load_error()
+    );
+}
+
+/// What the core computes for `folder`, as the report would.
+fn core(folder: &Path) -> (Dataset, MetricTable, Month) {
+    let dataset = load_folder(folder, &LoadOptions::default()).expect("the folder loads");
+    let as_of = report::resolve_as_of(&dataset, None).expect("the data has dates");
+    let table = metrics::compute(&dataset, as_of).expect("the metrics compute");
+    (dataset, table, Month::of(as_of))
+}
+
+fn click_view(harness: &mut Harness<'_, Fixture>, view: View) {
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, view.label())
+        .click();
+    harness.run();
+}
+
+#[test]
+fn the_overview_cards_show_the_values_the_core_computes_for_the_latest_month() {
+    let folder = copy_of_sample_data();
+    let harness = open_app(folder.path());
+    let (_, table, latest) = core(folder.path());
+
+    assert_eq!(
+        app(&harness)
+            .prepared()
+            .map(|prepared| prepared.latest_month()),
+        Some(latest),
+        "the month picker starts on the latest month"
+    );
+    assert_eq!(app(&harness).ui_state().view, View::Overview);
+    for metric in [
+        Metric::Ebitda,
+        Metric::EbitdaMargin,
+        Metric::CostToRevenue,
+        Metric::OnTimeRate,
+        Metric::Utilization,
+        Metric::Nps,
+        Metric::Csat,
+        Metric::ChurnRate,
+    ] {
+        let expected = report::format::value(metric, table.value(metric, None, latest));
+        assert!(
+            table.value(metric, None, latest).is_some(),
+            "the sample data defines {metric} for {latest}"
+        );
+        let card = harness.get_by_label(metric.label());
+        assert_eq!(
+            card.accesskit_node().value().as_deref(),
+            Some(expected.as_str()),
+            "the {} card",
+            metric.label()
+        );
+    }
+}
+
+#[test]
+fn every_view_opens_from_the_navigation_by_its_label() {
+    let folder = copy_of_sample_data();
+    let mut harness = open_app(folder.path());
+    let latest = app(&harness)
+        .prepared()
+        .map(|prepared| prepared.latest_month())
+        .expect("loaded");
+    // A landmark each view shows once loaded, so the test sees the view itself, not the state.
+    let landmarks = [
+        (
+            View::Finance,
+            format!("EBITDA bridge, {}", format::month_short(latest)),
+        ),
+        (
+            View::Delivery,
+            format!("Due in {}", format::month_long(latest)),
+        ),
+        (View::Productivity, "Utilization trend".to_string()),
+        (View::Customers, "Churn and retention".to_string()),
+        (View::Departments, "Heat map".to_string()),
+        (View::Escalations, "Detail".to_string()),
+        (View::Data, "Source files".to_string()),
+        (View::Overview, "Needs attention".to_string()),
+    ];
+    for (view, landmark) in landmarks {
+        click_view(&mut harness, view);
+        assert_eq!(app(&harness).ui_state().view, view);
+        assert!(
+            harness.query_by_label_contains(&landmark).is_some(),
+            "{} shows {landmark:?}",
+            view.label()
+        );
+    }
+}
+
+#[test]
+fn number_keys_switch_views_and_clicking_a_card_opens_its_detail() {
+    let folder = copy_of_sample_data();
+    let mut harness = open_app(folder.path());
+    harness.key_press(egui::Key::Num2);
+    harness.run();
+    assert_eq!(app(&harness).ui_state().view, View::Finance);
+    harness.key_press(egui::Key::Num8);
+    harness.run();
+    assert_eq!(app(&harness).ui_state().view, View::Data);
+    harness.key_press(egui::Key::Num1);
+    harness.run();
+
+    harness.get_by_label("NPS").click();
+    harness.run();
+    assert_eq!(app(&harness).ui_state().view, View::Metric);
+    assert!(harness.query_by_label("Back to overview").is_some());
+    assert!(harness.query_by_label_contains("By department").is_some());
+}
+
+#[test]
+fn the_department_filter_shows_that_departments_values_on_the_cards() {
+    let folder = copy_of_sample_data();
+    let mut harness = open_app(folder.path());
+    let (dataset, table, latest) = core(folder.path());
+    let engineering = dataset
+        .departments
+        .find("Engineering")
+        .expect("the sample data has Engineering");
+
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Department")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Engineering")
+        .click();
+    harness.run();
+
+    for metric in [
+        Metric::EbitdaMargin,
+        Metric::Utilization,
+        Metric::OnTimeRate,
+    ] {
+        let expected =
+            report::format::value(metric, table.value(metric, Some(engineering), latest));
+        let card = harness.get_by_label(metric.label());
+        assert_eq!(
+            card.accesskit_node().value().as_deref(),
+            Some(expected.as_str()),
+            "Engineering's {}",
+            metric.label()
+        );
+    }
+}
+
+#[test]
+fn a_dropped_export_with_a_bad_row_is_added_to_the_folder_and_its_problem_shows_in_data() {
+    let folder = copy_of_sample_data();
+    let mut harness = open_app(folder.path());
+
+    // A November survey export whose second answer is out of range (12 on a 0–10 scale).
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let export = elsewhere.path().join("nps_2026-11_late_answers.csv");
+    std::fs::write(&export, "date,customer_id,how likely are you to recommend us\n2026-10-30,C-1003,9\n2026-10-31,C-1004,12\n")
+        .expect("write the export");
+    // The problem the core reports for this file on its own, line 3 (header = 1).
+    let alone = load_folder(elsewhere.path(), &LoadOptions::default()).expect("loads");
+    let problem = alone
+        .data_quality
+        .iter()
+        .find(|issue| issue.line == Some(3))
+        .expect("the bad row is reported")
+        .problem
+        .clone();
+
+    harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(DroppedPath(export.clone())));
+    // One frame takes the drop and starts the load (its spinner keeps repainting meanwhile).
+    harness.step();
+    assert!(app(&harness).is_loading());
+    wait_until_loaded(&mut harness);
+
+    let copied = folder.path().join("nps_2026-11_late_answers.csv");
+    assert!(
+        copied.is_file(),
+        "the dropped export was copied into the data folder"
+    );
+    let prepared = app(&harness).prepared().expect("loaded");
+    assert!(
+        prepared.dataset.sources.iter().any(
+            |source| source.file == "nps_2026-11_late_answers.csv" && source.rows_rejected == 1
+        )
+    );
+
+    click_view(&mut harness, View::Data);
+    assert!(
+        harness
+            .query_all_by_label("nps_2026-11_late_answers.csv")
+            .next()
+            .is_some(),
+        "the file is listed"
+    );
+    assert!(
+        harness.query_all_by_label(&problem).next().is_some(),
+        "the problem {problem:?} is listed"
+    );
+}
+
+#[test]
+fn acknowledging_and_resolving_an_escalation_in_the_app_is_kept_in_the_state_database() {
+    let folder = copy_of_sample_data();
+    let mut harness = open_app(folder.path());
+    let (dataset, table, latest) = core(folder.path());
+    let (rules, _) = escalations::rules::load(folder.path(), None).expect("the rules load");
+    let raised = escalations::evaluate(table.values(), &dataset.departments, &rules);
+    let critical = raised
+        .iter()
+        .find(|escalation| escalation.month == latest && escalation.severity == Severity::Critical)
+        .expect("the sample data plants a critical problem in the latest month");
+
+    // The overview's "needs attention" list leads to it.
+    harness.get_by_label(&critical.message).click();
+    harness.run();
+    assert_eq!(app(&harness).ui_state().view, View::Escalations);
+
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Acknowledge")
+        .click();
+    harness.run();
+    let state_file = store::default_path(folder.path());
+    let status = |id: &str| {
+        let store = Store::open_existing(&state_file)
+            .expect("readable")
+            .expect("the app created the state file");
+        store
+            .states()
+            .expect("states")
+            .get(id)
+            .map(|state| state.status)
+    };
+    assert_eq!(status(&critical.escalation_id), Some(Status::Acknowledged));
+
+    // Assign it and say what is being done: typed into the form, saved by the buttons.
+    let owner = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Owner");
+    owner.focus();
+    owner.type_text("Dana Lee");
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Assign")
+        .click();
+    harness.run();
+    let comment = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Comment");
+    comment.focus();
+    comment.type_text("Pricing review with the Consulting lead on Friday");
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Add comment")
+        .click();
+    harness.run();
+    let recorded = Store::open_existing(&state_file)
+        .expect("readable")
+        .expect("exists")
+        .states()
+        .expect("states");
+    assert_eq!(
+        recorded
+            .get(&critical.escalation_id)
+            .and_then(|state| state.owner.as_deref()),
+        Some("Dana Lee")
+    );
+
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Resolve")
+        .click();
+    harness.run();
+    assert_eq!(status(&critical.escalation_id), Some(Status::Resolved));
+
+    let store = Store::open_existing(&state_file)
+        .expect("readable")
+        .expect("exists");
+    let actions: Vec<String> = store
+        .history(&critical.escalation_id)
+        .expect("history")
+        .into_iter()
+        .map(|entry| entry.action)
+        .collect();
+    assert_eq!(
+        actions,
+        ["acknowledged", "assigned", "commented", "resolved"]
+    );
+    // The app shows the new status and the audit trail, newest first.
+    assert!(
+        harness
+            .query_by_label("Commented: Pricing review with the Consulting lead on Friday")
+            .is_some()
+    );
+    assert!(harness.query_by_label("Assigned to Dana Lee").is_some());
+    assert!(
+        harness.query_all_by_label("Resolved").count() >= 2,
+        "the status chip and the history line"
+    );
+    assert!(
+        harness.query_by_label("Acknowledged").is_some(),
+        "the history line"
+    );
+}
+
+#[test]
+fn a_file_with_an_unknown_header_is_mapped_in_the_data_view_saved_and_read_at_once() {
+    // "Umsatz" is German for revenue: without a mapping the file is not a finance export.
+    let folder = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(
+        crate::fixture("mapping/finance_german.csv"),
+        folder.path().join("finance_german.csv"),
+    )
+    .expect("copy");
+    let mut harness = open_app(folder.path());
+    let prepared = app(&harness).prepared().expect("loaded");
+    assert_eq!(
+        prepared.dataset.sources[0].kind, None,
+        "not recognised before the mapping"
+    );
+
+    click_view(&mut harness, View::Data);
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Umsatz")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "revenue")
+        .click();
+    harness.run();
+    harness
+        .get_by_label("Save mapping for finance_german.csv")
+        .click();
+    harness.step();
+    wait_until_loaded(&mut harness);
+
+    let settings = std::fs::read_to_string(folder.path().join("coo-dashboard.toml"))
+        .expect("the mapping was saved");
+    assert!(
+        settings.contains("[mapping.Umsatz]") && settings.contains("column = \"revenue\""),
+        "{settings}"
+    );
+    let prepared = app(&harness).prepared().expect("loaded");
+    assert_eq!(
+        prepared.dataset.sources[0].kind,
+        Some(coo_dashboard::model::Kind::Finance),
+        "read as finance at once"
+    );
+    let march = Month::new(2026, 3).expect("a month");
+    // The fixture's one row: revenue 1234.5 − COGS 200.25 − opex 100 = EBITDA 934.25.
+    assert_eq!(
+        prepared.metrics.value(Metric::Ebitda, None, march),
+        Some(934.25)
+    );
+}
+
+#[test]
+fn a_reload_can_be_cancelled_and_the_data_already_shown_stays() {
+    let folder = copy_of_sample_data();
+    let mut harness = open_app(folder.path());
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::R);
+    harness.step();
+    assert!(app(&harness).is_loading(), "Ctrl+R reads the folder again");
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Cancel")
+        .click();
+    harness.step();
+    assert!(!app(&harness).is_loading());
+    assert!(
+        app(&harness).prepared().is_some(),
+        "the data read before is still shown"
+    );
+    assert!(
+        app(&harness)
+            .notices()
+            .iter()
+            .any(|notice| notice.text.starts_with("Loading cancelled"))
+    );
+}
+
+#[test]
+fn the_saved_ui_state_is_restored_and_an_empty_one_means_the_defaults() {
+    let saved = UiState {
+        view: View::Customers,
+        theme: coo_dashboard::app::ThemeChoice::Dark,
+        comparison: coo_dashboard::app::views::Comparison::SameMonthLastYear,
+        ..UiState::default()
+    };
+    let text = serde_json::to_string(&saved).expect("serialises");
+    assert_eq!(
+        serde_json::from_str::<UiState>(&text).expect("deserialises"),
+        saved
+    );
+    assert_eq!(
+        serde_json::from_str::<UiState>("{}").expect("fields default"),
+        UiState::default()
+    );
+
+    let folder = copy_of_sample_data();
+    let options = AppOptions {
+        data_dir: Some(folder.path().to_path_buf()),
+        watch_folder: false,
+    };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1440.0, 900.0))
+        .build_ui_state(
+            |ui, fixture: &mut Fixture| {
+                let app = fixture.app.get_or_insert_with(|| {
+                    App::new(ui.ctx(), saved.clone(), fixture.options.clone())
+                });
+                app.app_ui(ui);
+            },
+            Fixture { app: None, options },
+        );
+    wait_until_loaded(&mut harness);
+    assert_eq!(app(&harness).ui_state().view, View::Customers);
+    assert_eq!(harness.ctx.theme(), egui::Theme::Dark);
+    assert!(harness.query_by_label("Churn and retention").is_some());
+    assert_eq!(
+        app(&harness)
+            .ui_state()
+            .recent_folders
+            .first()
+            .map(PathBuf::as_path),
+        Some(folder.path()),
+        "the folder is remembered"
+    );
+}
+
+#[test]
+fn ctrl_o_opens_the_folder_the_dialog_returns_and_remembers_both_folders() {
+    let first = copy_of_sample_data();
+    let second = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(
+        crate::fixture("metrics/finance.csv"),
+        second.path().join("finance.csv"),
+    )
+    .expect("copy");
+    let picked = second.path().to_path_buf();
+    let options = AppOptions {
+        data_dir: Some(first.path().to_path_buf()),
+        watch_folder: false,
+    };
+    // The system dialog is replaced by one that answers at once; tests never open a real one.
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1440.0, 900.0))
+        .build_ui_state(
+            move |ui, fixture: &mut Fixture| {
+                let picked = picked.clone();
+                let app = fixture.app.get_or_insert_with(|| {
+                    App::new(ui.ctx(), UiState::default(), fixture.options.clone())
+                        .with_folder_picker(Arc::new(move |_start| Some(picked.clone())))
+                });
+                app.app_ui(ui);
+            },
+            Fixture { app: None, options },
+        );
+    wait_until_loaded(&mut harness);
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    // The dialog runs on its own thread; step until its answer has started a load.
+    for _ in 0..500 {
+        harness.step();
+        if app(&harness).is_loading() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    wait_until_loaded(&mut harness);
+
+    let prepared = app(&harness).prepared().expect("loaded");
+    assert_eq!(prepared.data_dir, second.path());
+    let recent = &app(&harness).ui_state().recent_folders;
+    assert_eq!(recent.first().map(PathBuf::as_path), Some(second.path()));
+    assert_eq!(recent.get(1).map(PathBuf::as_path), Some(first.path()));
+}
