@@ -1108,3 +1108,107 @@ fn comments_survive_kill_9_in_the_middle_of_writing() {
         "no run was killed; the timing needs another look"
     );
 }
+
+/// Issue 8's crash test: 100 writer processes recording comments and status changes (ack,
+/// resolve with a note, reopen) against one state file, each SIGKILLed at a different point.
+/// Every action a process reported done (exit 0) must be in the audit trail, the state must
+/// match the last audited action, and SQLite must find the file sound.
+#[cfg(unix)]
+#[test]
+fn comments_and_status_changes_survive_100_kills() {
+    use std::collections::HashMap;
+    use std::process::Stdio;
+    use std::time::Instant;
+
+    let folder = folder_with(&["escalations/churn_summary.csv"]);
+    let data_dir = folder.path().display().to_string();
+    let state_file = folder.path().join("state.sqlite");
+    let state_arg = state_file.display().to_string();
+    let id = "churn_rate:company:2026-03:threshold";
+    // Round i does: comment, ack, resolve (with a note), reopen — in turn. A status change the
+    // workflow refuses (the previous one was killed before it committed) exits 2: not reported.
+    let args = |round: usize| -> Vec<String> {
+        let text = format!("round {round:03} {}", "y".repeat(8 * 1024));
+        let action: Vec<String> = match round % 4 {
+            0 => vec!["comment".into(), id.into(), text],
+            1 => vec!["ack".into(), id.into()],
+            2 => vec!["resolve".into(), id.into(), "--note".into(), text],
+            _ => vec!["reopen".into(), id.into()],
+        };
+        let mut all = vec![
+            "escalations".to_string(),
+            data_dir.clone(),
+            "--state".into(),
+            state_arg.clone(),
+        ];
+        all.extend(action);
+        all
+    };
+    let spawn = |round: usize| {
+        Command::new(env!("CARGO_BIN_EXE_coo-dashboard"))
+            .args(args(round))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the binary starts")
+    };
+    let started = Instant::now();
+    let _ = spawn(0).wait();
+    let full_run = started.elapsed();
+
+    let rounds = 100;
+    let mut reported: HashMap<&str, usize> = HashMap::new();
+    let mut reported_texts = Vec::new();
+    for round in 1..=rounds {
+        let mut child = spawn(round);
+        std::thread::sleep(full_run.mul_f64(0.2 + (round % 10) as f64 * 0.1));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+        }
+        if child.wait().unwrap().success() {
+            let action = ["commented", "acknowledged", "resolved", "reopened"][round % 4];
+            *reported.entry(action).or_default() += 1;
+            if round % 2 == 0 {
+                reported_texts.push(format!("round {round:03} {}", "y".repeat(8 * 1024)));
+            }
+        }
+    }
+    let store = Store::open(&state_file).unwrap();
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    let history = store.history(id).unwrap();
+    for (action, count) in &reported {
+        let stored = history
+            .iter()
+            .filter(|entry| entry.action == *action)
+            .count();
+        assert!(
+            stored >= *count,
+            "{action}: {count} reported, {stored} stored"
+        );
+    }
+    for text in &reported_texts {
+        assert!(
+            history
+                .iter()
+                .any(|entry| entry.text.as_ref() == Some(text)),
+            "a reported text is gone"
+        );
+    }
+    // The status is what the last audited status change says.
+    let last_change = history
+        .iter()
+        .rev()
+        .find(|entry| entry.action != "commented" && entry.action != "assigned");
+    let expected = match last_change.map(|entry| entry.action.as_str()) {
+        Some("acknowledged") => "acknowledged",
+        Some("resolved") => "resolved",
+        _ => "open",
+    };
+    let states = store.states().unwrap();
+    let status = states.get(id).map_or("open", |state| state.status.as_str());
+    assert_eq!(status, expected);
+    eprintln!(
+        "kill test (mixed): one run {full_run:?}; {rounds} rounds; reported {reported:?}; {} audit entries",
+        history.len()
+    );
+}
