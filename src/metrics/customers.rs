@@ -162,22 +162,7 @@ fn churn_from_list(
             if !seen_any {
                 continue;
             }
-            let churn_rate = ratio(Some(churned.0 as f64), Some(active as f64));
-            table.push(
-                Metric::ActiveCustomers,
-                department,
-                month,
-                Some(active as f64),
-                false,
-            );
-            table.push(Metric::ChurnRate, department, month, churn_rate, false);
-            table.push(
-                Metric::RetentionRate,
-                department,
-                month,
-                churn_rate.map(|rate| 1.0 - rate),
-                false,
-            );
+            push_churn(table, department, month, active as f64, churned.0 as f64);
             if has_mrr {
                 table.push(
                     Metric::RevenueChurnRate,
@@ -192,28 +177,39 @@ fn churn_from_list(
     Ok(())
 }
 
+/// Active customers (S), churn rate and retention for one month, from either shape.
+fn push_churn(
+    table: &mut MetricTable,
+    department: Option<DepartmentId>,
+    month: Month,
+    active: f64,
+    churned: f64,
+) {
+    let churn_rate = ratio(Some(churned), Some(active));
+    table.push(
+        Metric::ActiveCustomers,
+        department,
+        month,
+        Some(active),
+        false,
+    );
+    table.push(Metric::ChurnRate, department, month, churn_rate, false);
+    table.push(
+        Metric::RetentionRate,
+        department,
+        month,
+        churn_rate.map(|rate| 1.0 - rate),
+        false,
+    );
+}
+
 fn churn_from_summary(dataset: &Dataset, table: &mut MetricTable) {
     let mut company: HashMap<Month, (f64, f64)> = HashMap::new();
     let put = |table: &mut MetricTable, department, month, start: f64, churned: f64| {
         if table.get(Metric::ChurnRate, department, month).is_some() {
             return; // The customer list covers it.
         }
-        let churn_rate = ratio(Some(churned), Some(start));
-        table.push(
-            Metric::ActiveCustomers,
-            department,
-            month,
-            Some(start),
-            false,
-        );
-        table.push(Metric::ChurnRate, department, month, churn_rate, false);
-        table.push(
-            Metric::RetentionRate,
-            department,
-            month,
-            churn_rate.map(|rate| 1.0 - rate),
-            false,
-        );
+        push_churn(table, department, month, start, churned);
     };
     for row in &dataset.customer_summaries {
         let totals = company.entry(row.month).or_default();
