@@ -1212,3 +1212,50 @@ fn comments_and_status_changes_survive_100_kills() {
         history.len()
     );
 }
+
+/// Two app instances on one data folder: each holds its own connection to the same state file
+/// and writes at the same time. SQLite's busy timeout makes them take turns: every write lands,
+/// none is torn, and the file stays sound.
+#[test]
+fn two_instances_writing_at_once_take_turns_without_corrupting_the_state() {
+    use coo_dashboard::escalations::store::WorkflowAction;
+
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("state.sqlite");
+    let writers: Vec<_> = (0..2)
+        .map(|instance| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let mut store = Store::open(&path).expect("each instance opens the file");
+                for index in 0..50 {
+                    let text = format!("instance {instance} comment {index}");
+                    store
+                        .apply(
+                            "nps:company:2026-10:threshold",
+                            &WorkflowAction::Comment { text },
+                            Some("test"),
+                        )
+                        .expect("a write waits its turn instead of failing");
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.join().expect("no writer panicked");
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    let history = store.history("nps:company:2026-10:threshold").unwrap();
+    assert_eq!(history.len(), 100); // 2 instances × 50 comments
+    for instance in 0..2 {
+        for index in 0..50 {
+            let text = format!("instance {instance} comment {index}");
+            assert!(
+                history
+                    .iter()
+                    .any(|entry| entry.text.as_deref() == Some(text.as_str())),
+                "{text}"
+            );
+        }
+    }
+}
