@@ -222,8 +222,8 @@ fn posting_as_row(posting: &Posting) -> FinanceRow {
 }
 
 /// Combines every file's rows into the dataset's per-kind tables. `files` are in natural path
-/// order (source index order).
-pub fn combine(files: Vec<(u32, ParsedRows)>, dataset: &mut Dataset) {
+/// order (source index order); each row knows its source.
+pub fn combine(files: Vec<ParsedRows>, dataset: &mut Dataset) {
     let mut drops = Drops::default();
     let mut seen: HashMap<u64, RowRef> = HashMap::new();
 
@@ -236,7 +236,7 @@ pub fn combine(files: Vec<(u32, ParsedRows)>, dataset: &mut Dataset) {
     let mut customers = Vec::new();
     let mut summaries = Vec::new();
 
-    for (_, rows) in files {
+    for rows in files {
         match rows {
             ParsedRows::FinanceWide(rows) => {
                 finance_wide.extend(drop_exact_duplicates(rows, &mut seen, &mut drops))

@@ -165,7 +165,7 @@ pub fn load_folder(data_dir: &Path, options: &LoadOptions) -> Result<Dataset, Lo
         }
     };
 
-    let mut parsed_files: Vec<(u32, ParsedRows)> = Vec::new();
+    let mut parsed_files: Vec<ParsedRows> = Vec::new();
     for found in discover(data_dir) {
         let source = dataset.sources.len() as u32;
         match found {
@@ -175,7 +175,7 @@ pub fn load_folder(data_dir: &Path, options: &LoadOptions) -> Result<Dataset, Lo
             }
             Found::File { path, relative } => {
                 if let Some(rows) = load_file(&path, &relative, source, &mappings, &mut dataset) {
-                    parsed_files.push((source, rows));
+                    parsed_files.push(rows);
                 }
             }
         }
@@ -274,10 +274,7 @@ pub fn load_single(bytes: &[u8], file_name: &str) -> Dataset {
         &UserMappings::new(),
         &mut dataset,
     );
-    combine::combine(
-        rows.map(|rows| (0, rows)).into_iter().collect(),
-        &mut dataset,
-    );
+    combine::combine(rows.into_iter().collect(), &mut dataset);
     dataset
 }
 
@@ -382,7 +379,6 @@ fn parse_first_recognised(
             (Kind::Csat, _) => Some("the score column's header speaks of satisfaction".to_string()),
             _ => None,
         });
-        let file_issues_from = dataset.data_quality.len();
         for warning in &table.notes.warnings {
             dataset.data_quality.push(DataQualityIssue {
                 file: relative.to_string(),
@@ -430,7 +426,6 @@ fn parse_first_recognised(
             &mut dataset.departments,
         );
         dataset.data_quality.extend(outcome.issues);
-        debug_assert!(dataset.data_quality.len() >= file_issues_from);
         let summary = &mut dataset.sources[source as usize];
         summary.kind = Some(kind);
         summary.shape = Some(shape);
