@@ -94,6 +94,7 @@ impl From<anyhow::Error> for Failure {
 
 /// The binary's entry point.
 pub fn main() -> ExitCode {
+    input::install_quiet_reader_panic_hook();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {

@@ -7,7 +7,12 @@ use libfuzzer_sys::fuzz_target;
 
 const NAMES: [&str; 6] = ["export.csv", "export.tsv", "export.txt", "export.xlsx", "export.ods", "export.parquet"];
 
+static QUIET_READER_PANICS: std::sync::Once = std::sync::Once::new();
+
 fuzz_target!(|data: &[u8]| {
+    // A reader library's panic is caught and reported as a file problem; only the panics
+    // nobody catches are crashes.
+    QUIET_READER_PANICS.call_once(coo_dashboard::input::install_quiet_reader_panic_hook);
     let Some((&selector, bytes)) = data.split_first() else { return };
     let name = NAMES[selector as usize % NAMES.len()];
     let dataset = coo_dashboard::input::load_single(bytes, name);

@@ -38,6 +38,23 @@ pub enum LoadError {
     },
 }
 
+thread_local! {
+    /// Set while a reader library works on a file's bytes inside `catch_unwind`.
+    static INSIDE_READER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Wraps the current panic hook so that a panic inside a reader library (caught and reported as
+/// a file problem) prints nothing; any other panic still reaches the previous hook. The binary
+/// installs it once at start; the fuzz target too, so it sees only panics nobody catches.
+pub fn install_quiet_reader_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !INSIDE_READER.with(std::cell::Cell::get) {
+            previous(info);
+        }
+    }));
+}
+
 /// Files larger than this are refused with a message rather than read into memory.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
 
@@ -293,7 +310,10 @@ fn load_bytes(
         None
     };
     // A reader library that panics on a hostile file must not take the app down with it.
-    let tables = match std::panic::catch_unwind(|| reader::read_tables(bytes, extension)) {
+    INSIDE_READER.with(|inside| inside.set(true));
+    let read = std::panic::catch_unwind(|| reader::read_tables(bytes, extension));
+    INSIDE_READER.with(|inside| inside.set(false));
+    let tables = match read {
         Ok(Ok(tables)) => tables,
         Ok(Err(error)) => return skip(dataset, error.to_string()),
         Err(_) => {

@@ -57,6 +57,8 @@ fn files_that_cannot_be_read_are_named_and_skipped() {
         ("broken_zip.xlsx", "spreadsheet could not be opened"),
         ("truncated.xlsx", "spreadsheet could not be opened"),
         ("encrypted_like.xlsx", "spreadsheet could not be opened"),
+        // Found by the fuzzer: calamine panics on this OLE container (slice out of range).
+        ("calamine_cfb_panic.xlsx", "malformed"),
     ] {
         let dataset = load_beside_good(file);
         let issue = issue_for(&dataset, file);
@@ -295,4 +297,30 @@ fn a_data_folder_that_is_gone_is_a_clear_error() {
     drop(folder);
     let error = load_folder(&path, &LoadOptions::default()).unwrap_err();
     assert!(error.to_string().contains("does not exist"));
+}
+
+/// A reader library's panic is caught, reported as a file problem, and prints nothing: the
+/// user sees one data-quality entry, not a panic message or a backtrace.
+#[test]
+fn a_panicking_reader_prints_nothing_and_the_report_still_succeeds() {
+    let folder = folder_with(&["finance_pipe.txt", "hostile/calamine_cfb_panic.xlsx"]);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_coo-dashboard"))
+        .args(["report", &folder.path().display().to_string()])
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("the binary runs");
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("backtrace"),
+        "{stderr}"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let issue = report["data_quality"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|issue| issue["file"] == "calamine_cfb_panic.xlsx")
+        .expect("the file is named");
+    assert_eq!(issue["action"], "file_skipped");
 }
