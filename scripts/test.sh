@@ -15,7 +15,10 @@ if command -v dpkg-query >/dev/null 2>&1; then
 fi
 if [ "${#missing[@]}" -gt 0 ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing: ${missing[*]}"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The tests themselves run headless without these (egui_kittest needs no display); a failed
+  # install must not fail the test run.
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; } \
+    || echo "warning: could not install ${missing[*]}; the real window under Xvfb will not run, the tests still do"
 fi
 
 cargo fmt --all -- --check
