@@ -10,6 +10,9 @@ use super::{Cell, RawRow, RawTable, ReadError, TableNotes};
 use chrono::NaiveDate;
 
 pub fn read_sheets(bytes: &[u8]) -> Result<Vec<RawTable>, ReadError> {
+    if bytes.starts_with(OLE_MAGIC) {
+        check_ole_chains(bytes).map_err(ReadError::Spreadsheet)?;
+    }
     let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
         .map_err(|error| ReadError::Spreadsheet(error.to_string()))?;
     let mut tables = Vec::new();
@@ -37,6 +40,115 @@ pub fn read_sheets(bytes: &[u8]) -> Result<Vec<RawTable>, ReadError> {
         (true, Some(error)) => Err(ReadError::Spreadsheet(error)),
         _ => Ok(tables),
     }
+}
+
+const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
+/// FAT values at or above this are markers (end of chain, free, FAT or DIFAT sector).
+const FIRST_MARKER: u32 = 0xFFFF_FFFA;
+
+/// Checks that no sector chain of an OLE container (legacy `.xls`, encrypted Office files)
+/// loops back on itself. calamine follows such a chain forever, growing a buffer until the
+/// process runs out of memory — a 5 KB file found by the fuzzer did exactly that — and an
+/// allocation failure cannot be caught, so the file is refused before calamine sees it.
+fn check_ole_chains(bytes: &[u8]) -> Result<(), String> {
+    let u32_at = |offset: usize| {
+        bytes
+            .get(offset..offset + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let too_short = || "the file ends inside its header".to_string();
+    let shift = bytes
+        .get(0x1E..0x20)
+        .map(|b| u16::from_le_bytes([b[0], b[1]]))
+        .ok_or_else(too_short)?;
+    if !(7..=16).contains(&shift) {
+        return Err(format!(
+            "its sector size 2^{shift} is not one Office writes"
+        ));
+    }
+    let sector_size = 1usize << shift;
+    let sector = |id: u32| {
+        let start = (id as usize).checked_add(1)?.checked_mul(sector_size)?;
+        bytes
+            .get(start..(start + sector_size).min(bytes.len()))
+            .filter(|s| !s.is_empty())
+    };
+    let entries = |data: &[u8]| -> Vec<u32> {
+        data.chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect()
+    };
+    let max_sectors = bytes.len() / sector_size + 1;
+
+    // The FAT's own sectors: 109 in the header, the rest in the DIFAT chain.
+    let mut fat_sectors: Vec<u32> = (0..109)
+        .filter_map(|i| u32_at(0x4C + 4 * i))
+        .filter(|&id| id < FIRST_MARKER)
+        .collect();
+    let mut difat = u32_at(0x44).ok_or_else(too_short)?;
+    let mut hops = 0;
+    while difat < FIRST_MARKER {
+        hops += 1;
+        if hops > max_sectors {
+            return Err("its sector allocation table list loops".to_string());
+        }
+        let Some(data) = sector(difat) else { break };
+        let ids = entries(data);
+        let (next, ids) = ids
+            .split_last()
+            .map_or((FIRST_MARKER, &[][..]), |(next, ids)| (*next, ids));
+        fat_sectors.extend(ids.iter().copied().filter(|&id| id < FIRST_MARKER));
+        difat = next;
+    }
+    let fat: Vec<u32> = fat_sectors
+        .iter()
+        .filter_map(|&id| sector(id))
+        .flat_map(entries)
+        .collect();
+    if has_cycle(&fat) {
+        return Err("its sector chains loop back on themselves".to_string());
+    }
+    // The mini FAT lives in a (now known to end) FAT chain; its own chains must end too.
+    let mut mini_fat = Vec::new();
+    let mut next = u32_at(0x3C).ok_or_else(too_short)?;
+    while next < FIRST_MARKER && (next as usize) < fat.len() {
+        let Some(data) = sector(next) else { break };
+        mini_fat.extend(entries(data));
+        next = fat[next as usize];
+    }
+    if has_cycle(&mini_fat) {
+        return Err("its small-stream chains loop back on themselves".to_string());
+    }
+    Ok(())
+}
+
+/// True when following `next[i]` from some entry comes back to an entry of the same walk.
+fn has_cycle(next: &[u32]) -> bool {
+    // 0 = not seen, 1 = on the current walk, 2 = known to end.
+    let mut state = vec![0u8; next.len()];
+    for start in 0..next.len() {
+        let mut walk = Vec::new();
+        let mut current = start;
+        loop {
+            match state[current] {
+                1 => return true,
+                2 => break,
+                _ => {}
+            }
+            state[current] = 1;
+            walk.push(current);
+            let following = next[current];
+            if following >= FIRST_MARKER || following as usize >= next.len() {
+                break;
+            }
+            current = following as usize;
+        }
+        for index in walk {
+            state[index] = 2;
+        }
+    }
+    false
 }
 
 fn sheets<RS: std::io::Read + std::io::Seek>(
@@ -72,5 +184,20 @@ fn cell(data: &Data) -> Cell {
         Data::DateTime(datetime) => Cell::Number(datetime.as_f64()),
         Data::DateTimeIso(text) | Data::DurationIso(text) => Cell::Text(text.clone()),
         Data::Error(error) => Cell::Error(error.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chains_that_end_pass_and_a_loop_is_found() {
+        // 0 → 1 → 2 → end; 3 → 1 (joins an ending chain); 4 free.
+        assert!(!has_cycle(&[1, 2, 0xFFFF_FFFE, 1, 0xFFFF_FFFF]));
+        // 0 → 1 → 2 → 0.
+        assert!(has_cycle(&[1, 2, 0]));
+        // A sector pointing at itself.
+        assert!(has_cycle(&[0xFFFF_FFFE, 1]));
     }
 }
