@@ -49,13 +49,7 @@ pub fn customers_ui(ui: &mut Ui, ctx: &ViewContext<'_>, _commands: &mut Vec<Comm
 }
 
 fn breakdown_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
-    let months: Vec<_> = ctx
-        .prepared
-        .months
-        .iter()
-        .copied()
-        .filter(|month| *month <= ctx.month && *month > ctx.month.offset(-12))
-        .collect();
+    let months = ctx.last_twelve_months();
     let palette = &ctx.palette;
     let mut promoters = Vec::new();
     let mut passives = Vec::new();

@@ -91,13 +91,7 @@ fn on_time_trend_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
 }
 
 fn due_chart_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
-    let months: Vec<_> = ctx
-        .prepared
-        .months
-        .iter()
-        .copied()
-        .filter(|month| *month <= ctx.month && *month > ctx.month.offset(-12))
-        .collect();
+    let months = ctx.last_twelve_months();
     let counts: Vec<_> = months
         .iter()
         .map(|month| (*month, ctx.prepared.delivery_counts(*month, ctx.department)))

@@ -120,6 +120,16 @@ pub struct ViewContext<'a> {
 }
 
 impl ViewContext<'_> {
+    /// The twelve months that end with the selected month (fewer when the data is shorter).
+    pub fn last_twelve_months(&self) -> Vec<Month> {
+        self.prepared
+            .months
+            .iter()
+            .copied()
+            .filter(|month| *month <= self.month && *month > self.month.offset(-12))
+            .collect()
+    }
+
     pub fn comparison_month(&self) -> Month {
         self.comparison.month(self.month)
     }
