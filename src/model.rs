@@ -208,9 +208,49 @@ pub enum Shape {
     Summary,
 }
 
+/// Dates as days since 0001-01-01 in the reading cache: compact and quick to read back.
+mod days {
+    use chrono::{Datelike, NaiveDate};
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(date: &NaiveDate, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i32(date.num_days_from_ce())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
+        let days = i32::deserialize(deserializer)?;
+        NaiveDate::from_num_days_from_ce_opt(days)
+            .ok_or_else(|| D::Error::custom("day out of range"))
+    }
+}
+
+mod optional_days {
+    use chrono::{Datelike, NaiveDate};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(
+        date: &Option<NaiveDate>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        date.map(|date| date.num_days_from_ce())
+            .serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<NaiveDate>, D::Error> {
+        Option::<i32>::deserialize(deserializer)?
+            .map(|days| {
+                NaiveDate::from_num_days_from_ce_opt(days)
+                    .ok_or_else(|| D::Error::custom("day out of range"))
+            })
+            .transpose()
+    }
+}
+
 /// Where a row came from: index into [`Dataset::sources`] and the physical line (header = 1) or
 /// sheet row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct RowRef {
     pub source: u32,
     pub line: u32,
@@ -218,7 +258,7 @@ pub struct RowRef {
 
 /// One month × department of the P&L, from a wide file or summed from ledger postings.
 /// Blank P&L amounts count as zero; budgets stay missing when blank.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FinanceRow {
     pub month: Month,
     pub department: Option<DepartmentId>,
@@ -232,11 +272,13 @@ pub struct FinanceRow {
 }
 
 /// One project or deliverable.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeliveryRow {
     pub id: String,
     pub department: Option<DepartmentId>,
+    #[serde(with = "days")]
     pub due_date: NaiveDate,
+    #[serde(with = "optional_days")]
     pub delivered_date: Option<NaiveDate>,
     pub name: Option<String>,
     pub customer: Option<String>,
@@ -246,7 +288,7 @@ pub struct DeliveryRow {
 }
 
 /// One month × department of hours and headcount.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WorkforceRow {
     pub month: Month,
     pub department: Option<DepartmentId>,
@@ -256,28 +298,28 @@ pub struct WorkforceRow {
     pub output_units: Option<f64>,
 }
 
-/// One NPS survey response (score 0–10).
-#[derive(Debug, Clone, PartialEq)]
+/// One NPS survey response (score 0–10). Customer ids and comments are read for duplicate
+/// detection but not kept: no metric uses them, and a million of them would double the memory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NpsResponse {
+    #[serde(with = "days")]
     pub date: NaiveDate,
     pub score: u8,
     pub department: Option<DepartmentId>,
-    pub customer_id: Option<String>,
-    pub comment: Option<String>,
     pub origin: RowRef,
 }
 
 /// One CSAT rating, on a 1–5 scale or a two-valued text scale.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CsatRating {
+    #[serde(with = "days")]
     pub date: NaiveDate,
     pub score: CsatScore,
     pub department: Option<DepartmentId>,
-    pub ticket_id: Option<String>,
     pub origin: RowRef,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum CsatScore {
     /// 1–5.
     Points(u8),
@@ -296,10 +338,12 @@ impl CsatScore {
 }
 
 /// One customer from a customer list.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomerRow {
     pub customer_id: String,
+    #[serde(with = "days")]
     pub start_date: NaiveDate,
+    #[serde(with = "optional_days")]
     pub end_date: Option<NaiveDate>,
     pub mrr: Option<f64>,
     pub department: Option<DepartmentId>,
@@ -307,7 +351,7 @@ pub struct CustomerRow {
 }
 
 /// One month × segment of a customer summary.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomerSummaryRow {
     pub month: Month,
     pub department: Option<DepartmentId>,
@@ -343,14 +387,14 @@ pub struct SourceSummary {
     pub ignored_columns: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColumnMapping {
     pub header: String,
     pub column: String,
 }
 
 /// What the app did about a data-quality problem.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// The row was not used.
@@ -372,7 +416,7 @@ pub enum Action {
 }
 
 /// One problem found in the input, precise enough to find and fix it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DataQualityIssue {
     pub file: String,
     pub line: Option<usize>,

@@ -12,7 +12,9 @@
 //! Every drop is counted on its source and explained in one data-quality entry per pair of files.
 
 use std::collections::HashMap;
-use std::hash::Hash;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+
+use xxhash_rust::xxh3::Xxh3Builder;
 
 use super::rows::{Category, Parsed, ParsedRows, Posting};
 use crate::model::{
@@ -107,12 +109,36 @@ impl Drops {
     }
 }
 
+/// Fingerprints are xxh3 hashes already: hashing them again (SipHash, the default) only costs
+/// time, a million times per survey export.
+#[derive(Default)]
+struct FingerprintHasher(u64);
+
+impl Hasher for FingerprintHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 << 8) | u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
+type Seen = HashMap<u64, RowRef, BuildHasherDefault<FingerprintHasher>>;
+
 /// Keeps the first of each exactly repeated row.
 fn drop_exact_duplicates<T>(
     rows: Vec<Parsed<T>>,
-    seen: &mut HashMap<u64, RowRef>,
+    seen: &mut Seen,
     drops: &mut Drops,
 ) -> Vec<Parsed<T>> {
+    seen.reserve(rows.len());
     rows.into_iter()
         .filter(|parsed| match seen.get(&parsed.fingerprint) {
             Some(&original) => {
@@ -157,7 +183,8 @@ fn newest_per_key<K: Hash + Eq + Copy + Ord, T>(
 /// One row per id; the newest source's row wins.
 fn newest_per_id<T>(rows: Vec<Parsed<T>>, id: impl Fn(&T) -> &str, drops: &mut Drops) -> Vec<T> {
     let mut kept: Vec<Parsed<T>> = Vec::with_capacity(rows.len());
-    let mut position: HashMap<String, usize> = HashMap::new();
+    let mut position: HashMap<String, usize, Xxh3Builder> =
+        HashMap::with_capacity_and_hasher(rows.len(), Xxh3Builder::new());
     for parsed in rows {
         let key = id(&parsed.row).to_string();
         match position.get(&key) {
@@ -225,7 +252,7 @@ fn posting_as_row(posting: &Posting) -> FinanceRow {
 /// order (source index order); each row knows its source.
 pub fn combine(files: Vec<ParsedRows>, dataset: &mut Dataset) {
     let mut drops = Drops::default();
-    let mut seen: HashMap<u64, RowRef> = HashMap::new();
+    let mut seen = Seen::default();
 
     let mut finance_wide = Vec::new();
     let mut ledger = Vec::new();

@@ -5,21 +5,28 @@
 //! Nothing here stops on a bad file or a bad row: each becomes a source entry and a
 //! data-quality entry, and the rest still loads.
 
+pub mod cache;
 pub mod combine;
 pub mod headers;
 pub mod reader;
 pub mod rows;
 pub mod values;
 
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 use walkdir::WalkDir;
 
 use crate::config::{self, CONFIG_FILE};
-use crate::model::{Action, ColumnMapping, DataQualityIssue, Dataset, Kind, Shape, SourceSummary};
+use rayon::prelude::*;
+
+use crate::model::{
+    Action, ColumnMapping, DataQualityIssue, Dataset, DepartmentId, Kind, Shape, SourceSummary,
+};
+use cache::Cache;
 use headers::{HeaderMap, Recognised, UserMappings};
-use reader::{RawTable, ReadError, SUPPORTED_EXTENSIONS};
+use reader::{RawTable, ReadError, SUPPORTED_EXTENSIONS, TableRows};
 use rows::ParsedRows;
 
 /// The folder itself could not be read; files inside it never cause this.
@@ -65,12 +72,26 @@ const HEADER_SEARCH_ROWS: usize = 30;
 /// a million-column line against the alias table would only waste time).
 pub const MAX_HEADER_COLUMNS: usize = 2_000;
 
+/// A file listed when the folder was scanned but gone when it was opened.
+const VANISHED: &str = "the file disappeared while the folder was being read (moved or deleted); reload once the folder is complete";
+
 /// What to apply while reading.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct LoadOptions {
     /// Header mappings on top of the alias table; when `None`, the data folder's
     /// `coo-dashboard.toml` is read.
     pub mappings: Option<UserMappings>,
+    /// Use and fill the reading cache in `DATA_DIR/.coo-dashboard/cache/` (see [`cache`]).
+    pub use_cache: bool,
+}
+
+impl Default for LoadOptions {
+    fn default() -> LoadOptions {
+        LoadOptions {
+            mappings: None,
+            use_cache: true,
+        }
+    }
 }
 
 /// A file found in the data folder, or a problem met while looking.
@@ -182,23 +203,77 @@ pub fn load_folder(data_dir: &Path, options: &LoadOptions) -> Result<Dataset, Lo
         }
     };
 
-    let mut parsed_files: Vec<ParsedRows> = Vec::new();
-    for found in discover(data_dir) {
-        let source = dataset.sources.len() as u32;
-        match found {
-            Found::Problem { relative, problem } => {
-                dataset.sources.push(unread_source(&relative));
-                dataset.data_quality.push(file_problem(&relative, problem));
-            }
-            Found::File { path, relative } => {
-                if let Some(rows) = load_file(&path, &relative, source, &mappings, &mut dataset) {
-                    parsed_files.push(rows);
+    Ok(read_found(
+        data_dir,
+        discover(data_dir),
+        &mappings,
+        options,
+        dataset,
+    ))
+}
+
+/// Reads the files `discover` found into `dataset` (which holds the mapping problems).
+fn read_found(
+    data_dir: &Path,
+    found: Vec<Found>,
+    mappings: &UserMappings,
+    options: &LoadOptions,
+    mut dataset: Dataset,
+) -> Dataset {
+    // Files are read in parallel, each into a dataset of its own (its source entry, problems and
+    // departments), then merged in path order: the result is what reading them one after the
+    // other would give, first spellings of departments included.
+    let cache = options.use_cache.then(|| Cache::new(data_dir));
+    let read: Vec<(Dataset, Option<ParsedRows>, Option<cache::Key>)> = found
+        .into_par_iter()
+        .enumerate()
+        .map(|(index, found)| {
+            let mut file = Dataset::default();
+            let (rows, key) = match found {
+                Found::Problem { relative, problem } => {
+                    file.sources.push(unread_source(&relative));
+                    file.data_quality.push(file_problem(&relative, problem));
+                    (None, None)
                 }
-            }
+                Found::File { path, relative } => {
+                    let reading = FileReading {
+                        relative: &relative,
+                        source: index as u32,
+                        mappings,
+                        cache: cache.as_ref(),
+                    };
+                    reading.load(&path, &mut file)
+                }
+            };
+            (file, rows, key)
+        })
+        .collect();
+    if let Some(cache) = &cache {
+        let keys: Vec<cache::Key> = read.iter().filter_map(|(_, _, key)| *key).collect();
+        cache.prune(&keys);
+    }
+    let mut parsed_files: Vec<ParsedRows> = Vec::with_capacity(read.len());
+    for (file, rows, _) in read {
+        let map: Vec<Option<DepartmentId>> = file
+            .departments
+            .iter()
+            .map(|(_, name)| dataset.departments.intern(name))
+            .collect();
+        dataset.sources.extend(file.sources);
+        dataset.data_quality.extend(file.data_quality);
+        if let Some(mut rows) = rows {
+            rows.remap_departments(&map);
+            parsed_files.push(rows);
         }
     }
+    if !data_dir.is_dir() {
+        dataset.data_quality.push(file_problem(
+            ".",
+            "the data folder disappeared while it was being read; the figures rest only on the files read before that — reload when the folder is back".to_string(),
+        ));
+    }
     combine::combine(parsed_files, &mut dataset);
-    Ok(dataset)
+    dataset
 }
 
 fn unread_source(relative: &str) -> SourceSummary {
@@ -229,49 +304,103 @@ fn file_problem(relative: &str, problem: String) -> DataQualityIssue {
     }
 }
 
-/// Reads one file; records its source entry and problems in `dataset`; returns its typed rows.
-fn load_file(
-    path: &Path,
-    relative: &str,
+/// One file of a folder being read.
+struct FileReading<'a> {
+    relative: &'a str,
     source: u32,
-    mappings: &UserMappings,
-    dataset: &mut Dataset,
-) -> Option<ParsedRows> {
-    dataset.sources.push(unread_source(relative));
-    let skip = |dataset: &mut Dataset, problem: String| {
-        dataset.data_quality.push(file_problem(relative, problem));
-        None
-    };
-    match std::fs::metadata(path) {
-        Ok(metadata) if metadata.len() > MAX_FILE_BYTES => {
-            return skip(
+    mappings: &'a UserMappings,
+    cache: Option<&'a Cache>,
+}
+
+impl FileReading<'_> {
+    /// Reads the file (or its cached reading); records its source entry and problems in
+    /// `dataset`; returns its typed rows and the cache key of its bytes.
+    fn load(&self, path: &Path, dataset: &mut Dataset) -> (Option<ParsedRows>, Option<cache::Key>) {
+        let relative = self.relative;
+        dataset.sources.push(unread_source(relative));
+        let skip = |dataset: &mut Dataset, problem: String| {
+            dataset.data_quality.push(file_problem(relative, problem));
+            (None, None)
+        };
+        match std::fs::metadata(path) {
+            Ok(metadata) if metadata.len() > MAX_FILE_BYTES => {
+                return skip(
+                    dataset,
+                    format!(
+                        "the file is {} MB; the app reads files up to {} MB — split the export by month",
+                        metadata.len() >> 20,
+                        MAX_FILE_BYTES >> 20
+                    ),
+                );
+            }
+            Ok(_) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return skip(dataset, VANISHED.to_string());
+            }
+            Err(error) => {
+                return skip(
+                    dataset,
+                    format!(
+                        "the file could not be read ({error}); check that it exists and that you may read it"
+                    ),
+                );
+            }
+        }
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return skip(dataset, VANISHED.to_string());
+            }
+            Err(error) => return skip(dataset, ReadError::Io(error).to_string()),
+        };
+        let extension = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let Some(cache) = self.cache else {
+            let rows = load_bytes(
+                bytes,
+                &extension,
+                relative,
+                self.source,
+                self.mappings,
                 dataset,
-                format!(
-                    "the file is {} MB; the app reads files up to {} MB — split the export by month",
-                    metadata.len() >> 20,
-                    MAX_FILE_BYTES >> 20
-                ),
+            );
+            return (rows, None);
+        };
+        let key = cache::Key::new(&bytes, &extension, self.mappings);
+        if let Some(mut entry) = cache.get(key) {
+            entry.restore(relative, self.source);
+            if let Some(summary) = dataset.sources.first_mut() {
+                *summary = entry.source.into_summary(relative);
+            }
+            dataset.data_quality.extend(entry.issues);
+            for name in &entry.departments {
+                dataset.departments.intern(name);
+            }
+            return (entry.rows, Some(key));
+        }
+        let rows = load_bytes(
+            bytes,
+            &extension,
+            relative,
+            self.source,
+            self.mappings,
+            dataset,
+        );
+        if let Some(summary) = dataset.sources.first() {
+            cache.put(
+                key,
+                &cache::EntryRef {
+                    source: summary.into(),
+                    issues: &dataset.data_quality,
+                    departments: dataset.departments.iter().map(|(_, name)| name).collect(),
+                    rows: rows.as_ref(),
+                },
             );
         }
-        Ok(_) => {}
-        Err(error) => {
-            return skip(
-                dataset,
-                format!(
-                    "the file could not be read ({error}); check that it exists and that you may read it"
-                ),
-            );
-        }
+        (rows, Some(key))
     }
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(error) => return skip(dataset, ReadError::Io(error).to_string()),
-    };
-    let extension = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_string())
-        .unwrap_or_default();
-    load_bytes(&bytes, &extension, relative, source, mappings, dataset)
 }
 
 /// Reads one file's bytes as a data folder holding only that file would: the whole pipeline,
@@ -284,7 +413,7 @@ pub fn load_single(bytes: &[u8], file_name: &str) -> Dataset {
         .unwrap_or_default();
     dataset.sources.push(unread_source(file_name));
     let rows = load_bytes(
-        bytes,
+        bytes.to_vec(),
         &extension,
         file_name,
         0,
@@ -298,7 +427,7 @@ pub fn load_single(bytes: &[u8], file_name: &str) -> Dataset {
 /// Everything after the bytes are in memory: read the tables, find the header, parse the rows.
 /// The caller has pushed the file's source entry.
 fn load_bytes(
-    bytes: &[u8],
+    bytes: Vec<u8>,
     extension: &str,
     relative: &str,
     source: u32,
@@ -311,7 +440,9 @@ fn load_bytes(
     };
     // A reader library that panics on a hostile file must not take the app down with it.
     INSIDE_READER.with(|inside| inside.set(true));
-    let read = std::panic::catch_unwind(|| reader::read_tables(bytes, extension));
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        reader::read_tables(bytes, extension)
+    }));
     INSIDE_READER.with(|inside| inside.set(false));
     let tables = match read {
         Ok(Ok(tables)) => tables,
@@ -333,18 +464,24 @@ fn find_header(
     mappings: &UserMappings,
 ) -> Result<(usize, HeaderMap, Recognised), Option<HeaderMap>> {
     let mut best: Option<HeaderMap> = None;
-    for (index, row) in table.rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
-        if row.cells.len() > MAX_HEADER_COLUMNS {
-            continue;
+    let mut found = None;
+    let mut index = 0;
+    table.rows.scan(0, |row| {
+        index += 1;
+        if index > HEADER_SEARCH_ROWS {
+            return ControlFlow::Break(());
+        }
+        if row.len() > MAX_HEADER_COLUMNS {
+            return ControlFlow::Continue(());
         }
         let headers: Vec<String> = row
-            .cells
-            .iter()
+            .cells()
             .map(|cell| cell.as_text().trim().to_string())
             .collect();
         let header = HeaderMap::new(&headers, mappings);
         if let Some(recognised) = header.recognise() {
-            return Ok((index, header, recognised));
+            found = Some((index - 1, header, recognised));
+            return ControlFlow::Break(());
         }
         if best
             .as_ref()
@@ -352,8 +489,24 @@ fn find_header(
         {
             best = Some(header);
         }
-    }
-    Err(best)
+        ControlFlow::Continue(())
+    });
+    found.ok_or(best)
+}
+
+/// The widest of a table's leading rows.
+fn widest_leading_row(table: &RawTable) -> usize {
+    let (mut widest, mut index) = (0, 0);
+    table.rows.scan(0, |row| {
+        widest = widest.max(row.len());
+        index += 1;
+        if index < HEADER_SEARCH_ROWS {
+            ControlFlow::Continue(())
+        } else {
+            ControlFlow::Break(())
+        }
+    });
+    widest
 }
 
 fn parse_first_recognised(
@@ -365,12 +518,7 @@ fn parse_first_recognised(
 ) -> Option<ParsedRows> {
     let mut closest: Option<HeaderMap> = None;
     let sheet_count = tables.len();
-    let widest = tables
-        .iter()
-        .flat_map(|table| table.rows.iter().take(HEADER_SEARCH_ROWS))
-        .map(|row| row.cells.len())
-        .max()
-        .unwrap_or(0);
+    let widest = tables.iter().map(widest_leading_row).max().unwrap_or(0);
     for table in tables {
         let (header_index, header, recognised) = match find_header(&table, mappings) {
             Ok(found) => found,
@@ -385,12 +533,12 @@ fn parse_first_recognised(
                 continue;
             }
         };
-        let header_line = table.rows[header_index].line;
-        let data_rows = &table.rows[header_index + 1..];
+        let header_line = table.rows.line_of(header_index).unwrap_or(1);
+        let data_rows = (&table.rows, header_index + 1);
         let (kind, shape, detection) = match recognised {
             Recognised::Known(kind, shape) => (kind, shape, None),
             Recognised::SurveyByValues => {
-                let (kind, rule) = rows::survey_kind_from_values(&header, data_rows);
+                let (kind, rule) = rows::survey_kind_from_values(&header, data_rows.0, data_rows.1);
                 (kind, Shape::List, Some(rule))
             }
         };
@@ -424,7 +572,7 @@ fn parse_first_recognised(
                 action: Action::ColumnIgnored,
             });
         }
-        if data_rows.is_empty() {
+        if table.rows.line_of(header_index + 1).is_none() {
             dataset.data_quality.push(DataQualityIssue {
                 file: relative.to_string(),
                 line: Some(header_line),
@@ -446,7 +594,21 @@ fn parse_first_recognised(
             &mut dataset.departments,
         );
         dataset.data_quality.extend(outcome.issues);
-        let summary = &mut dataset.sources[source as usize];
+        if let TableRows::Text(text) = &table.rows
+            && let Some(why) = text.stopped()
+        {
+            dataset.data_quality.push(DataQualityIssue {
+                file: relative.to_string(),
+                line: None,
+                column: None,
+                value: None,
+                problem: format!("{why}; the rows before it were read"),
+                action: Action::Assumed,
+            });
+        }
+        let Some(summary) = dataset.sources.last_mut() else {
+            return Some(outcome.rows);
+        };
         summary.kind = Some(kind);
         summary.shape = Some(shape);
         summary.sheet = if sheet_count > 0 {
@@ -499,8 +661,10 @@ fn parse_first_recognised(
             "no recognisable header in the first {HEADER_SEARCH_ROWS} rows; this does not look like an export the app knows (see the README for the columns each kind needs)"
         ),
     };
-    if let Some(closest) = closest {
-        dataset.sources[source as usize].ignored_columns = closest
+    if let Some(closest) = closest
+        && let Some(summary) = dataset.sources.last_mut()
+    {
+        summary.ignored_columns = closest
             .headers
             .into_iter()
             .filter(|h| !h.is_empty())
@@ -508,4 +672,58 @@ fn parse_first_recognised(
     }
     dataset.data_quality.push(file_problem(relative, problem));
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A data folder that disappears between the scan and the reading (a network share going
+    /// away, a sync tool moving it): every file is named with what happened, the folder too,
+    /// and nothing panics.
+    #[test]
+    fn a_folder_that_vanishes_after_the_scan_is_said_file_by_file() {
+        let folder = tempfile::tempdir().unwrap();
+        std::fs::write(
+            folder.path().join("finance.csv"),
+            "month,department,revenue,cogs,opex\n2026-03,Sales,100,50,20\n",
+        )
+        .unwrap();
+        std::fs::create_dir(folder.path().join("hr")).unwrap();
+        std::fs::write(
+            folder.path().join("hr/workforce.csv"),
+            "month,department,fte,available_hours,billable_hours\n2026-03,Sales,2,320,250\n",
+        )
+        .unwrap();
+        let found = discover(folder.path());
+        assert_eq!(found.len(), 2);
+        let path = folder.path().to_path_buf();
+        drop(folder);
+
+        let dataset = read_found(
+            &path,
+            found,
+            &UserMappings::new(),
+            &LoadOptions::default(),
+            Dataset::default(),
+        );
+        let files: Vec<&str> = dataset.sources.iter().map(|s| s.file.as_str()).collect();
+        assert_eq!(files, ["finance.csv", "hr/workforce.csv"]);
+        for file in files {
+            let issue = dataset
+                .data_quality
+                .iter()
+                .find(|issue| issue.file == file)
+                .expect("each file has its entry");
+            assert_eq!(issue.problem, VANISHED);
+            assert_eq!(issue.action, Action::FileSkipped);
+        }
+        let folder_issue = dataset
+            .data_quality
+            .iter()
+            .find(|issue| issue.file == ".")
+            .expect("the folder has its entry");
+        assert!(folder_issue.problem.contains("data folder disappeared"));
+        assert!(dataset.finance.is_empty() && dataset.workforce.is_empty());
+    }
 }

@@ -5,13 +5,15 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::ops::ControlFlow;
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 use super::headers::{Field, HeaderMap, normalise_header};
-use super::reader::{Cell, RawRow, TableNotes};
+use super::reader::{CellRef, RowView, TableNotes, TableRows};
 use super::values::{
-    DateOrder, NumberStyle, detect_date_order, detect_number_style, excel_serial_date, parse_date,
+    DateOrder, DateOrderTally, NumberStyle, NumberStyleTally, excel_serial_date, parse_date,
     parse_month, parse_number,
 };
 use crate::model::{
@@ -21,7 +23,7 @@ use crate::model::{
 
 /// A typed row with where it came from and a fingerprint of its raw cells (for exact-duplicate
 /// detection across files).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Parsed<T> {
     pub origin: RowRef,
     pub fingerprint: u64,
@@ -29,7 +31,7 @@ pub struct Parsed<T> {
 }
 
 /// A P&L category a ledger posting books to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Category {
     Revenue,
     Cogs,
@@ -39,7 +41,7 @@ pub enum Category {
 }
 
 /// One ledger posting.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Posting {
     pub month: Month,
     pub department: Option<DepartmentId>,
@@ -48,7 +50,7 @@ pub struct Posting {
 }
 
 /// The typed rows of one file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum ParsedRows {
     FinanceWide(Vec<Parsed<FinanceRow>>),
     FinanceLedger(Vec<Parsed<Posting>>),
@@ -59,6 +61,89 @@ pub enum ParsedRows {
     Customers(Vec<Parsed<CustomerRow>>),
     CustomerSummary(Vec<Parsed<CustomerSummaryRow>>),
 }
+
+impl ParsedRows {
+    /// Renumbers departments after a file was read with its own [`Departments`]: `map[local]`
+    /// is the id in the folder's departments.
+    pub fn remap_departments(&mut self, map: &[Option<DepartmentId>]) {
+        self.for_each_row(&mut |row| {
+            let department = row.department_mut();
+            *department = department.and_then(|local| map.get(local as usize).copied().flatten());
+        });
+    }
+
+    /// Points every row at source `source` (a cached reading of a file that now sits at another
+    /// place in the folder's order).
+    pub fn set_source(&mut self, source: u32) {
+        self.for_each_row(&mut |row| {
+            if let Some(origin) = row.origin_mut() {
+                origin.source = source;
+            }
+        });
+        fn outer<T>(rows: &mut [Parsed<T>], source: u32) {
+            rows.iter_mut()
+                .for_each(|parsed| parsed.origin.source = source);
+        }
+        match self {
+            ParsedRows::FinanceWide(rows) => outer(rows, source),
+            ParsedRows::FinanceLedger(rows) => outer(rows, source),
+            ParsedRows::Deliveries(rows) => outer(rows, source),
+            ParsedRows::Workforce(rows) => outer(rows, source),
+            ParsedRows::Nps(rows) => outer(rows, source),
+            ParsedRows::Csat(rows) => outer(rows, source),
+            ParsedRows::Customers(rows) => outer(rows, source),
+            ParsedRows::CustomerSummary(rows) => outer(rows, source),
+        }
+    }
+
+    fn for_each_row(&mut self, change: &mut dyn FnMut(&mut dyn TypedRow)) {
+        fn each<T: TypedRow>(rows: &mut [Parsed<T>], change: &mut dyn FnMut(&mut dyn TypedRow)) {
+            rows.iter_mut().for_each(|parsed| change(&mut parsed.row));
+        }
+        match self {
+            ParsedRows::FinanceWide(rows) => each(rows, change),
+            ParsedRows::FinanceLedger(rows) => each(rows, change),
+            ParsedRows::Deliveries(rows) => each(rows, change),
+            ParsedRows::Workforce(rows) => each(rows, change),
+            ParsedRows::Nps(rows) => each(rows, change),
+            ParsedRows::Csat(rows) => each(rows, change),
+            ParsedRows::Customers(rows) => each(rows, change),
+            ParsedRows::CustomerSummary(rows) => each(rows, change),
+        }
+    }
+}
+
+/// What every typed row has: a department, and for rows shown one by one, an origin.
+trait TypedRow {
+    fn department_mut(&mut self) -> &mut Option<DepartmentId>;
+    fn origin_mut(&mut self) -> Option<&mut RowRef>;
+}
+
+macro_rules! typed_row {
+    ($($row:ty),* ; with origin $($listed:ty),*) => {
+        $(impl TypedRow for $row {
+            fn department_mut(&mut self) -> &mut Option<DepartmentId> {
+                &mut self.department
+            }
+            fn origin_mut(&mut self) -> Option<&mut RowRef> {
+                None
+            }
+        })*
+        $(impl TypedRow for $listed {
+            fn department_mut(&mut self) -> &mut Option<DepartmentId> {
+                &mut self.department
+            }
+            fn origin_mut(&mut self) -> Option<&mut RowRef> {
+                Some(&mut self.origin)
+            }
+        })*
+    };
+}
+
+typed_row!(
+    FinanceRow, Posting, WorkforceRow, CustomerSummaryRow;
+    with origin DeliveryRow, NpsResponse, CsatRating, CustomerRow
+);
 
 /// The outcome of reading one table's rows.
 #[derive(Debug)]
@@ -83,6 +168,8 @@ struct Columns<'a> {
     header: &'a HeaderMap,
     number_styles: HashMap<Field, NumberStyle>,
     date_orders: HashMap<Field, DateOrder>,
+    /// The headers normalised once, for row fingerprints.
+    normalised: Vec<String>,
 }
 
 const NUMBER_FIELDS: &[Field] = &[
@@ -117,59 +204,74 @@ const DATE_FIELDS: &[Field] = &[
 ];
 
 impl<'a> Columns<'a> {
+    /// Settles each number and date column's style from all its values, in one pass.
     fn new(
         header: &'a HeaderMap,
-        rows: &[RawRow],
+        rows: &TableRows,
+        skip: usize,
         notes: &TableNotes,
         file: &str,
         issues: &mut Vec<DataQualityIssue>,
     ) -> Columns<'a> {
-        let texts = |position: usize| {
-            rows.iter()
-                .filter_map(move |row| match row.cells.get(position) {
-                    Some(Cell::Text(text)) => Some(text.as_str()),
-                    _ => None,
-                })
-        };
-        let mut number_styles = HashMap::new();
-        let mut date_orders = HashMap::new();
+        let mut number_columns: Vec<(usize, Field, NumberStyleTally)> = Vec::new();
+        let mut date_columns: Vec<(usize, Field, DateOrderTally)> = Vec::new();
         for (position, field) in header.fields.iter().enumerate() {
             let Some(field) = *field else { continue };
             if NUMBER_FIELDS.contains(&field) {
-                number_styles.insert(
-                    field,
-                    detect_number_style(texts(position), notes.number_style),
-                );
+                number_columns.push((position, field, NumberStyleTally::default()));
             }
             if DATE_FIELDS.contains(&field) {
-                let verdict = detect_date_order(texts(position));
-                if verdict.ambiguous && field != Field::Month {
-                    issues.push(DataQualityIssue {
-                        file: file.to_string(),
-                        line: None,
-                        column: Some(header.headers[position].clone()),
-                        value: None,
-                        problem: "no date in this column shows whether it is day-first or month-first; read as month-first (MM/DD/YYYY)".to_string(),
-                        action: Action::Assumed,
-                    });
-                }
-                date_orders.insert(field, verdict.order);
+                date_columns.push((position, field, DateOrderTally::default()));
             }
+        }
+        if !number_columns.is_empty() || !date_columns.is_empty() {
+            rows.scan(skip, |row| {
+                for (position, _, tally) in &mut number_columns {
+                    if let CellRef::Text(text) = row.get(*position) {
+                        tally.add(text);
+                    }
+                }
+                for (position, _, tally) in &mut date_columns {
+                    if let CellRef::Text(text) = row.get(*position) {
+                        tally.add(text);
+                    }
+                }
+                ControlFlow::Continue(())
+            });
+        }
+        let number_styles = number_columns
+            .iter()
+            .map(|(_, field, tally)| (*field, tally.verdict(notes.number_style)))
+            .collect();
+        let mut date_orders = HashMap::new();
+        for (position, field, tally) in &date_columns {
+            let verdict = tally.verdict();
+            if verdict.ambiguous && *field != Field::Month {
+                issues.push(DataQualityIssue {
+                    file: file.to_string(),
+                    line: None,
+                    column: Some(header.headers[*position].clone()),
+                    value: None,
+                    problem: "no date in this column shows whether it is day-first or month-first; read as month-first (MM/DD/YYYY)".to_string(),
+                    action: Action::Assumed,
+                });
+            }
+            date_orders.insert(*field, verdict.order);
         }
         Columns {
             header,
             number_styles,
             date_orders,
+            normalised: header.headers.iter().map(|h| normalise_header(h)).collect(),
         }
     }
 
-    fn cell<'r>(&self, row: &'r RawRow, field: Field) -> Option<(&'r Cell, &'a str)> {
+    fn cell<'r>(&self, row: &RowView<'r>, field: Field) -> Option<(CellRef<'r>, &'a str)> {
         let position = self.header.position(field)?;
-        let cell = row.cells.get(position).unwrap_or(&Cell::Empty);
-        Some((cell, self.header.headers[position].as_str()))
+        Some((row.get(position), self.header.headers[position].as_str()))
     }
 
-    fn problem(column: &str, cell: &Cell, problem: String) -> Problem {
+    fn problem(column: &str, cell: CellRef<'_>, problem: String) -> Problem {
         Problem {
             column: column.to_string(),
             value: cell.as_text().trim().to_string(),
@@ -177,34 +279,40 @@ impl<'a> Columns<'a> {
         }
     }
 
-    fn text(&self, row: &RawRow, field: Field) -> Option<String> {
+    fn text(&self, row: &RowView<'_>, field: Field) -> Option<String> {
+        self.text_ref(row, field).map(|text| text.into_owned())
+    }
+
+    /// The cell as trimmed text, borrowed where the cell is text; `None` when blank.
+    fn text_ref<'r>(&self, row: &RowView<'r>, field: Field) -> Option<std::borrow::Cow<'r, str>> {
         let (cell, _) = self.cell(row, field)?;
-        let text = match cell {
-            Cell::Number(number) if number.fract() == 0.0 && number.abs() < 1e15 => {
-                format!("{}", *number as i64)
+        let text: std::borrow::Cow<'r, str> = match cell {
+            CellRef::Text(text) => text.trim().into(),
+            CellRef::Number(number) if number.fract() == 0.0 && number.abs() < 1e15 => {
+                format!("{}", number as i64).into()
             }
-            other => other.as_text().trim().to_string(),
+            other => other.as_text().trim().to_string().into(),
         };
         (!text.is_empty()).then_some(text)
     }
 
-    fn number(&self, row: &RawRow, field: Field) -> Result<Option<f64>, Problem> {
+    fn number(&self, row: &RowView<'_>, field: Field) -> Result<Option<f64>, Problem> {
         let Some((cell, column)) = self.cell(row, field) else {
             return Ok(None);
         };
         match cell {
-            Cell::Empty => Ok(None),
-            Cell::Number(number) => Ok(Some(*number)),
-            Cell::Text(text) => {
+            CellRef::Empty => Ok(None),
+            CellRef::Number(number) => Ok(Some(number)),
+            CellRef::Text(text) => {
                 let style = self.number_styles.get(&field).copied().unwrap_or_default();
                 parse_number(text, style).map_err(|problem| Self::problem(column, cell, problem))
             }
-            Cell::Date(_) => Err(Self::problem(
+            CellRef::Date(_) => Err(Self::problem(
                 column,
                 cell,
                 format!("a date where {column} should be a number"),
             )),
-            Cell::Error(error) => Err(Self::problem(
+            CellRef::Error(error) => Err(Self::problem(
                 column,
                 cell,
                 format!(
@@ -214,12 +322,12 @@ impl<'a> Columns<'a> {
         }
     }
 
-    fn required_number(&self, row: &RawRow, field: Field) -> Result<f64, Problem> {
+    fn required_number(&self, row: &RowView<'_>, field: Field) -> Result<f64, Problem> {
         let value = self.number(row, field)?;
         value.ok_or_else(|| self.blank(row, field))
     }
 
-    fn blank(&self, row: &RawRow, field: Field) -> Problem {
+    fn blank(&self, row: &RowView<'_>, field: Field) -> Problem {
         let column = self
             .cell(row, field)
             .map_or(field.name(), |(_, column)| column);
@@ -230,18 +338,18 @@ impl<'a> Columns<'a> {
         }
     }
 
-    fn date(&self, row: &RawRow, field: Field) -> Result<Option<NaiveDate>, Problem> {
+    fn date(&self, row: &RowView<'_>, field: Field) -> Result<Option<NaiveDate>, Problem> {
         let Some((cell, column)) = self.cell(row, field) else {
             return Ok(None);
         };
         match cell {
-            Cell::Empty => Ok(None),
-            Cell::Date(date) => Ok(Some(*date)),
-            Cell::Number(serial) => excel_serial_date(*serial)
+            CellRef::Empty => Ok(None),
+            CellRef::Date(date) => Ok(Some(date)),
+            CellRef::Number(serial) => excel_serial_date(serial)
                 .map(Some)
                 .ok_or_else(|| Self::problem(column, cell, format!("{serial} is not a date"))),
-            Cell::Text(text) if text.trim().is_empty() => Ok(None),
-            Cell::Text(text) => {
+            CellRef::Text(text) if text.trim().is_empty() => Ok(None),
+            CellRef::Text(text) => {
                 let order = self
                     .date_orders
                     .get(&field)
@@ -251,7 +359,7 @@ impl<'a> Columns<'a> {
                     .map(Some)
                     .map_err(|problem| Self::problem(column, cell, problem))
             }
-            Cell::Error(error) => Err(Self::problem(
+            CellRef::Error(error) => Err(Self::problem(
                 column,
                 cell,
                 format!("the spreadsheet cell shows the error {error}"),
@@ -259,28 +367,28 @@ impl<'a> Columns<'a> {
         }
     }
 
-    fn required_date(&self, row: &RawRow, field: Field) -> Result<NaiveDate, Problem> {
+    fn required_date(&self, row: &RowView<'_>, field: Field) -> Result<NaiveDate, Problem> {
         self.date(row, field)?.ok_or_else(|| self.blank(row, field))
     }
 
-    fn month(&self, row: &RawRow, field: Field) -> Result<Month, Problem> {
+    fn month(&self, row: &RowView<'_>, field: Field) -> Result<Month, Problem> {
         let Some((cell, column)) = self.cell(row, field) else {
             return Err(self.blank(row, field));
         };
         match cell {
-            Cell::Date(date) => Ok(Month::of(*date)),
-            Cell::Number(number)
-                if (190_001.0..=999_912.0).contains(number) && number.fract() == 0.0 =>
+            CellRef::Date(date) => Ok(Month::of(date)),
+            CellRef::Number(number)
+                if (190_001.0..=999_912.0).contains(&number) && number.fract() == 0.0 =>
             {
                 // `202603` read as a number by a spreadsheet.
-                let value = *number as i32;
+                let value = number as i32;
                 Month::new(value / 100, (value % 100) as u32)
                     .ok_or_else(|| Self::problem(column, cell, format!("{value} is not a month")))
             }
-            Cell::Number(serial) => excel_serial_date(*serial)
+            CellRef::Number(serial) => excel_serial_date(serial)
                 .map(Month::of)
                 .ok_or_else(|| Self::problem(column, cell, format!("{serial} is not a month"))),
-            Cell::Text(text) => {
+            CellRef::Text(text) => {
                 let order = self
                     .date_orders
                     .get(&field)
@@ -288,8 +396,8 @@ impl<'a> Columns<'a> {
                     .unwrap_or(DateOrder::MonthFirst);
                 parse_month(text, order).map_err(|problem| Self::problem(column, cell, problem))
             }
-            Cell::Empty => Err(self.blank(row, field)),
-            Cell::Error(error) => Err(Self::problem(
+            CellRef::Empty => Err(self.blank(row, field)),
+            CellRef::Error(error) => Err(Self::problem(
                 column,
                 cell,
                 format!("the spreadsheet cell shows the error {error}"),
@@ -298,7 +406,7 @@ impl<'a> Columns<'a> {
     }
 
     /// The row's month: its month column, or the month of its date column.
-    fn month_or_date(&self, row: &RawRow) -> Result<Month, Problem> {
+    fn month_or_date(&self, row: &RowView<'_>) -> Result<Month, Problem> {
         if self.header.has(Field::Date) {
             self.required_date(row, Field::Date).map(Month::of)
         } else {
@@ -308,13 +416,14 @@ impl<'a> Columns<'a> {
 }
 
 /// A stable fingerprint of a row's raw cells, keyed by normalised header so two exports of the
-/// same data with the same columns match.
-fn fingerprint(header: &HeaderMap, row: &RawRow) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    for (position, name) in header.headers.iter().enumerate() {
-        normalise_header(name).hash(&mut hasher);
-        match row.cells.get(position).unwrap_or(&Cell::Empty) {
-            Cell::Number(number) => number.to_bits().hash(&mut hasher),
+/// same data with the same columns match. xxh3 with a fixed seed: the same row gives the same
+/// fingerprint in every run, so fingerprints can be cached.
+fn fingerprint(normalised: &[String], row: &RowView<'_>) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+    for (position, name) in normalised.iter().enumerate() {
+        name.hash(&mut hasher);
+        match row.get(position) {
+            CellRef::Number(number) => number.to_bits().hash(&mut hasher),
             other => other.as_text().trim().hash(&mut hasher),
         }
     }
@@ -344,7 +453,12 @@ pub fn ledger_category(text: &str) -> Option<Category> {
 }
 
 /// A CSAT score: 1–5 (whole numbers) or a two-valued text scale.
-fn csat_score(cell: &Cell) -> Result<CsatScore, String> {
+fn csat_score(cell: CellRef<'_>) -> Result<CsatScore, String> {
+    if let CellRef::Text(text) = cell
+        && let [digit @ b'1'..=b'5'] = text.trim().as_bytes()
+    {
+        return Ok(CsatScore::Points(digit - b'0'));
+    }
     let text = cell.as_text().trim().to_lowercase();
     match text.as_str() {
         "good" | "satisfied" | "very satisfied" | "positive" | "yes" | "happy" => {
@@ -357,7 +471,7 @@ fn csat_score(cell: &Cell) -> Result<CsatScore, String> {
         _ => {}
     }
     let value = match cell {
-        Cell::Number(number) => *number,
+        CellRef::Number(number) => number,
         _ => parse_number(&text, NumberStyle::DecimalPoint)
             .ok()
             .flatten()
@@ -384,23 +498,33 @@ fn nps_score(value: f64) -> Result<u8, String> {
 
 /// Decides NPS vs CSAT from a plain `score`/`rating` column's values (SPEC §2): text ratings →
 /// csat; any 0 or any value above 5 → nps; otherwise csat. Returns the kind and the rule.
-pub fn survey_kind_from_values(header: &HeaderMap, rows: &[RawRow]) -> (Kind, String) {
+pub fn survey_kind_from_values(
+    header: &HeaderMap,
+    rows: &TableRows,
+    skip: usize,
+) -> (Kind, String) {
     let Some(position) = header.position(Field::Score) else {
         return (Kind::Csat, "no score column".to_string());
     };
     let mut any_text = false;
     let mut any_nps_value = false;
-    for row in rows {
-        match row.cells.get(position).unwrap_or(&Cell::Empty) {
-            Cell::Number(number) => any_nps_value |= *number == 0.0 || *number > 5.0,
-            Cell::Text(text) => match parse_number(text, NumberStyle::DecimalPoint) {
+    rows.scan(skip, |row| {
+        match row.get(position) {
+            CellRef::Number(number) => any_nps_value |= number == 0.0 || number > 5.0,
+            cell @ CellRef::Text(text) => match parse_number(text, NumberStyle::DecimalPoint) {
                 Ok(Some(number)) => any_nps_value |= number == 0.0 || number > 5.0,
                 Ok(None) => {}
-                Err(_) => any_text |= csat_score(&Cell::Text(text.clone())).is_ok(),
+                Err(_) => any_text |= csat_score(cell).is_ok(),
             },
             _ => {}
         }
-    }
+        // A text rating settles it (text wins over any number), so the pass can stop there.
+        if any_text {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    });
     if any_text {
         (Kind::Csat, "text ratings (good/bad) mean CSAT".to_string())
     } else if any_nps_value {
@@ -417,14 +541,17 @@ pub fn survey_kind_from_values(header: &HeaderMap, rows: &[RawRow]) -> (Kind, St
 pub fn parse_rows(
     (kind, shape): (Kind, Shape),
     header: &HeaderMap,
-    rows: &[RawRow],
+    (rows, skip): (&TableRows, usize),
     notes: &TableNotes,
     source: u32,
     file: &str,
     departments: &mut Departments,
 ) -> RowsOutcome {
     let mut issues = Vec::new();
-    let columns = Columns::new(header, rows, notes, file, &mut issues);
+    let columns = Columns::new(header, rows, skip, notes, file, &mut issues);
+    let mut rows_read = 0usize;
+    // Department cells repeat a handful of names a million times: look each spelling up once.
+    let mut department_ids: HashMap<String, Option<DepartmentId>> = HashMap::new();
     let mut rejected = 0usize;
     let mut ignored_categories: HashMap<String, (usize, usize)> = HashMap::new();
     let mut without_department: Option<(usize, usize)> = None;
@@ -457,28 +584,36 @@ pub fn parse_rows(
 
     macro_rules! collect {
         ($variant:ident, |$row:ident, $origin:ident, $department:ident| $body:block) => {{
-            let mut parsed = Vec::with_capacity(rows.len());
-            for $row in rows {
+            let mut parsed = Vec::new();
+            rows.scan(skip, |view| {
+                rows_read += 1;
+                let $row = &view;
                 let $origin = RowRef { source, line: $row.line as u32 };
-                let filled = $row.cells.iter().filter(|cell| !cell.is_blank()).count();
-                if filled == 1 && width > 2 && $row.cells.len() == 1 {
+                if $row.len() == 1 && width > 2 {
                     reject(&mut issues, $row.line, Problem {
                         column: String::new(),
-                        value: $row.cells[0].as_text().chars().take(80).collect(),
+                        value: $row.get(0).as_text().chars().take(80).collect(),
                         problem: format!("the row is one field but the header has {width} columns; it uses another delimiter than the rest of the file"),
                     });
-                    continue;
+                    return ControlFlow::Continue(());
                 }
-                if let Some(extra) = $row.cells.iter().skip(width).find(|cell| !cell.is_blank()) {
+                if let Some(extra) = $row.cells().skip(width).find(|cell| !cell.is_blank()) {
                     reject(&mut issues, $row.line, Problem {
                         column: String::new(),
                         value: extra.as_text().trim().to_string(),
-                        problem: format!("the row has {} fields but the header has {width}; check for a stray delimiter or an unquoted value", $row.cells.len()),
+                        problem: format!("the row has {} fields but the header has {width}; check for a stray delimiter or an unquoted value", $row.len()),
                     });
-                    continue;
+                    return ControlFlow::Continue(());
                 }
-                let $department = match columns.text($row, Field::Department) {
-                    Some(name) => departments.intern(&name),
+                let $department = match columns.text_ref($row, Field::Department) {
+                    Some(name) => match department_ids.get(name.as_ref()) {
+                        Some(&id) => id,
+                        None => {
+                            let id = departments.intern(&name);
+                            department_ids.insert(name.into_owned(), id);
+                            id
+                        }
+                    },
                     None => None,
                 };
                 if $department.is_none() && header.has(Field::Department) {
@@ -487,11 +622,12 @@ pub fn parse_rows(
                 }
                 let result = (|| -> Result<Option<_>, Problem> { $body })();
                 match result {
-                    Ok(Some(row)) => parsed.push(Parsed { origin: $origin, fingerprint: fingerprint(header, $row), row }),
+                    Ok(Some(row)) => parsed.push(Parsed { origin: $origin, fingerprint: fingerprint(&columns.normalised, $row), row }),
                     Ok(None) => {}
                     Err(problem) => reject(&mut issues, $row.line, problem),
                 }
-            }
+                ControlFlow::Continue(())
+            });
             ParsedRows::$variant(parsed)
         }};
     }
@@ -621,8 +757,6 @@ pub fn parse_rows(
                 date,
                 score,
                 department,
-                customer_id: columns.text(row, Field::CustomerId),
-                comment: columns.text(row, Field::Comment),
                 origin,
             }))
         }),
@@ -640,7 +774,6 @@ pub fn parse_rows(
                 date,
                 score,
                 department,
-                ticket_id: columns.text(row, Field::TicketId),
                 origin,
             }))
         }),
@@ -724,7 +857,7 @@ pub fn parse_rows(
     }
     RowsOutcome {
         rows: parsed,
-        rows_read: rows.len(),
+        rows_read,
         rows_rejected: rejected,
         rows_ignored: ignored,
         issues,
@@ -750,15 +883,9 @@ mod tests {
         assert_eq!(nps_score(0.0), Ok(0));
         assert!(nps_score(11.0).is_err());
         assert!(nps_score(7.5).is_err());
-        assert_eq!(
-            csat_score(&Cell::Text("Good".into())),
-            Ok(CsatScore::Text(true))
-        );
-        assert_eq!(
-            csat_score(&Cell::Text("4".into())),
-            Ok(CsatScore::Points(4))
-        );
-        assert!(csat_score(&Cell::Text("6".into())).is_err());
-        assert!(csat_score(&Cell::Text("meh".into())).is_err());
+        assert_eq!(csat_score(CellRef::Text("Good")), Ok(CsatScore::Text(true)));
+        assert_eq!(csat_score(CellRef::Text("4")), Ok(CsatScore::Points(4)));
+        assert!(csat_score(CellRef::Text("6")).is_err());
+        assert!(csat_score(CellRef::Text("meh")).is_err());
     }
 }

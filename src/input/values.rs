@@ -138,33 +138,62 @@ fn settle_single_separator(
     }
 }
 
+/// Evidence for a number column's decimal separator, fed one value at a time.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NumberStyleTally {
+    point: usize,
+    comma: usize,
+}
+
+impl NumberStyleTally {
+    pub fn add(&mut self, value: &str) {
+        // Plain digits with at most one separator are by far the common case: settle them
+        // without the full look at signs and currencies.
+        let mut separators = value.bytes().filter(|b| !b.is_ascii_digit());
+        let evidence = match (separators.next(), separators.next()) {
+            (None, _) => return,
+            (Some(b'.'), None) => settle_single_separator(value, '.', NumberStyle::DecimalPoint),
+            (Some(b','), None) => settle_single_separator(value, ',', NumberStyle::DecimalComma),
+            _ => number_style_evidence(value),
+        };
+        match evidence {
+            Some(NumberStyle::DecimalPoint) => self.point += 1,
+            Some(NumberStyle::DecimalComma) => self.comma += 1,
+            None => {}
+        }
+    }
+
+    /// The style most values show; `fallback` (decimal comma for `;`-delimited files) when no
+    /// value settles it.
+    pub fn verdict(&self, fallback: NumberStyle) -> NumberStyle {
+        match self.point.cmp(&self.comma) {
+            std::cmp::Ordering::Greater => NumberStyle::DecimalPoint,
+            std::cmp::Ordering::Less => NumberStyle::DecimalComma,
+            std::cmp::Ordering::Equal => fallback,
+        }
+    }
+}
+
 /// Decides a number column's decimal separator from its values; `fallback` (decimal comma for
 /// `;`-delimited files) when no value settles it.
 pub fn detect_number_style<'a>(
     values: impl IntoIterator<Item = &'a str>,
     fallback: NumberStyle,
 ) -> NumberStyle {
-    let mut point = 0usize;
-    let mut comma = 0usize;
-    for value in values {
-        match number_style_evidence(value) {
-            Some(NumberStyle::DecimalPoint) => point += 1,
-            Some(NumberStyle::DecimalComma) => comma += 1,
-            None => {}
-        }
-    }
-    match point.cmp(&comma) {
-        std::cmp::Ordering::Greater => NumberStyle::DecimalPoint,
-        std::cmp::Ordering::Less => NumberStyle::DecimalComma,
-        std::cmp::Ordering::Equal => fallback,
-    }
+    let mut tally = NumberStyleTally::default();
+    values.into_iter().for_each(|value| tally.add(value));
+    tally.verdict(fallback)
 }
 
 /// A number as exports write it: `1234.5`, `1,234.50`, `1.234,50`, `€1 234`, `$1,234`,
 /// `(1,234)` = −1234, `-5`, `5-`, `85%` = 0.85. `Ok(None)` for a blank cell.
 pub fn parse_number(text: &str, style: NumberStyle) -> Result<Option<f64>, String> {
-    if text.trim().is_empty() {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
         return Ok(None);
+    }
+    if let Some(value) = plain_number(trimmed, style) {
+        return Ok(Some(value));
     }
     let (body, negative, percent) =
         number_body(text).ok_or_else(|| format!("'{}' is not a number", text.trim()))?;
@@ -196,6 +225,33 @@ pub fn parse_number(text: &str, style: NumberStyle) -> Result<Option<f64>, Strin
     }
 }
 
+/// `-1234.5` (or `-1234,5` with a decimal comma): digits with an optional sign and one decimal
+/// separator, read without the general path's copies. `None` for anything else.
+fn plain_number(text: &str, style: NumberStyle) -> Option<f64> {
+    let decimal = match style {
+        NumberStyle::DecimalPoint => b'.',
+        NumberStyle::DecimalComma => b',',
+    };
+    let digits = text.strip_prefix('-').unwrap_or(text).as_bytes();
+    if !digits.first()?.is_ascii_digit() {
+        return None;
+    }
+    let mut decimals = 0;
+    for &byte in digits {
+        if byte == decimal {
+            decimals += 1;
+        } else if !byte.is_ascii_digit() {
+            return None;
+        }
+    }
+    let value: f64 = match (decimals, style) {
+        (0, _) | (1, NumberStyle::DecimalPoint) => text.parse().ok()?,
+        (1, NumberStyle::DecimalComma) => text.replace(',', ".").parse().ok()?,
+        _ => return None,
+    };
+    value.is_finite().then_some(value)
+}
+
 /// The `a`, `b` and year of a slash or dash date `a/b/yyyy` (time after a space ignored), if it is one.
 fn slash_parts(text: &str) -> Option<(u32, u32, i32)> {
     let date_part = text.trim().split([' ', 'T']).next()?;
@@ -209,34 +265,55 @@ fn slash_parts(text: &str) -> Option<(u32, u32, i32)> {
     Some((a.parse().ok()?, b.parse().ok()?, year.parse().ok()?))
 }
 
-/// Decides whether a column writes `a/b/yyyy` as day-first or month-first: a first part above
-/// 12 means day-first, a second part above 12 month-first. With no such value, month-first is
-/// assumed and `ambiguous` is set so the caller can say so.
-pub fn detect_date_order<'a>(values: impl IntoIterator<Item = &'a str>) -> DateOrderVerdict {
-    let mut day_first = 0usize;
-    let mut month_first = 0usize;
-    let mut slash_dates = 0usize;
-    for value in values {
+/// Evidence for whether a column writes `a/b/yyyy` day-first or month-first, fed one value at
+/// a time.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DateOrderTally {
+    day_first: usize,
+    month_first: usize,
+    slash_dates: usize,
+}
+
+impl DateOrderTally {
+    pub fn add(&mut self, value: &str) {
+        // ISO dates (`2026-03-31`, the common case) start with the year: no evidence either way.
+        let bytes = value.trim_start().as_bytes();
+        if bytes.len() >= 5 && bytes[..4].iter().all(u8::is_ascii_digit) && bytes[4] == b'-' {
+            return;
+        }
         if let Some((a, b, _)) = slash_parts(value) {
-            slash_dates += 1;
+            self.slash_dates += 1;
             if a > 12 && b <= 12 {
-                day_first += 1;
+                self.day_first += 1;
             } else if b > 12 && a <= 12 {
-                month_first += 1;
+                self.month_first += 1;
             }
         }
     }
-    if day_first > month_first {
-        DateOrderVerdict {
-            order: DateOrder::DayFirst,
-            ambiguous: false,
-        }
-    } else {
-        DateOrderVerdict {
-            order: DateOrder::MonthFirst,
-            ambiguous: slash_dates > 0 && month_first == 0,
+
+    /// A first part above 12 means day-first, a second part above 12 month-first. With no such
+    /// value, month-first is assumed and `ambiguous` is set so the caller can say so.
+    pub fn verdict(&self) -> DateOrderVerdict {
+        if self.day_first > self.month_first {
+            DateOrderVerdict {
+                order: DateOrder::DayFirst,
+                ambiguous: false,
+            }
+        } else {
+            DateOrderVerdict {
+                order: DateOrder::MonthFirst,
+                ambiguous: self.slash_dates > 0 && self.month_first == 0,
+            }
         }
     }
+}
+
+/// Decides whether a column writes `a/b/yyyy` as day-first or month-first (see
+/// [`DateOrderTally::verdict`]).
+pub fn detect_date_order<'a>(values: impl IntoIterator<Item = &'a str>) -> DateOrderVerdict {
+    let mut tally = DateOrderTally::default();
+    values.into_iter().for_each(|value| tally.add(value));
+    tally.verdict()
 }
 
 const MONTH_NAMES: [&str; 12] = [

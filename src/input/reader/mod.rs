@@ -6,10 +6,12 @@ mod parquet;
 mod spreadsheet;
 mod text;
 
+use std::ops::ControlFlow;
+
 use chrono::NaiveDate;
 use thiserror::Error;
 
-pub use text::{decode, sniff_delimiter};
+pub use text::{TextRows, decode, sniff_delimiter};
 
 use crate::input::values::NumberStyle;
 
@@ -47,12 +49,146 @@ impl Cell {
     }
 }
 
+impl Cell {
+    /// The cell borrowed, as [`RowView`] hands out cells.
+    pub fn as_ref(&self) -> CellRef<'_> {
+        match self {
+            Cell::Empty => CellRef::Empty,
+            Cell::Text(text) => CellRef::Text(text),
+            Cell::Number(number) => CellRef::Number(*number),
+            Cell::Date(date) => CellRef::Date(*date),
+            Cell::Error(error) => CellRef::Error(error),
+        }
+    }
+}
+
+/// One cell, borrowed from the table that holds it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CellRef<'a> {
+    Empty,
+    Text(&'a str),
+    Number(f64),
+    Date(NaiveDate),
+    Error(&'a str),
+}
+
+impl<'a> CellRef<'a> {
+    /// The cell as text: what the user would see in it.
+    pub fn as_text(&self) -> std::borrow::Cow<'a, str> {
+        match *self {
+            CellRef::Empty => "".into(),
+            CellRef::Text(text) | CellRef::Error(text) => text.into(),
+            CellRef::Number(number) => number.to_string().into(),
+            CellRef::Date(date) => date.to_string().into(),
+        }
+    }
+
+    pub fn is_blank(&self) -> bool {
+        match self {
+            CellRef::Empty => true,
+            CellRef::Text(text) => text.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
 /// One row and where it stands in the file: the physical line (header = 1 when the header is
 /// the first line) or the spreadsheet row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawRow {
     pub line: usize,
     pub cells: Vec<Cell>,
+}
+
+/// One row of a table, whichever way the table keeps its rows.
+#[derive(Debug, Clone, Copy)]
+pub struct RowView<'a> {
+    pub line: usize,
+    cells: RowCells<'a>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum RowCells<'a> {
+    Cells(&'a [Cell]),
+    Record(&'a csv::StringRecord),
+}
+
+impl<'a> RowView<'a> {
+    /// How many fields the row has (a text row may be shorter or longer than its header).
+    pub fn len(&self) -> usize {
+        match self.cells {
+            RowCells::Cells(cells) => cells.len(),
+            RowCells::Record(record) => record.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The cell at `position`; [`CellRef::Empty`] past the end of the row.
+    pub fn get(&self, position: usize) -> CellRef<'a> {
+        match self.cells {
+            RowCells::Cells(cells) => cells.get(position).map_or(CellRef::Empty, Cell::as_ref),
+            RowCells::Record(record) => record.get(position).map_or(CellRef::Empty, CellRef::Text),
+        }
+    }
+
+    pub fn cells(&self) -> impl Iterator<Item = CellRef<'a>> + use<'a> {
+        let view = *self;
+        (0..view.len()).map(move |position| view.get(position))
+    }
+}
+
+/// The rows of a table. Spreadsheets and Parquet hold their cells; delimited text keeps only the
+/// decoded text and reads its records again on every pass, so a million-row export never exists
+/// as a million rows of strings.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TableRows {
+    Cells(Vec<RawRow>),
+    Text(text::TextRows),
+}
+
+impl From<Vec<RawRow>> for TableRows {
+    fn from(rows: Vec<RawRow>) -> TableRows {
+        TableRows::Cells(rows)
+    }
+}
+
+impl TableRows {
+    /// Calls `visit` with each non-blank row from the `skip`-th on, in file order, until it
+    /// returns `Break`.
+    pub fn scan(&self, skip: usize, mut visit: impl FnMut(RowView<'_>) -> ControlFlow<()>) {
+        match self {
+            TableRows::Cells(rows) => {
+                for row in rows.iter().skip(skip) {
+                    let view = RowView {
+                        line: row.line,
+                        cells: RowCells::Cells(&row.cells),
+                    };
+                    if visit(view).is_break() {
+                        return;
+                    }
+                }
+            }
+            TableRows::Text(text) => text.scan(skip, |line, record| {
+                visit(RowView {
+                    line,
+                    cells: RowCells::Record(record),
+                })
+            }),
+        }
+    }
+
+    /// The `index`-th non-blank row's line number.
+    pub fn line_of(&self, index: usize) -> Option<usize> {
+        let mut line = None;
+        self.scan(index, |row| {
+            line = Some(row.line);
+            ControlFlow::Break(())
+        });
+        line
+    }
 }
 
 /// What a reader noticed about the file as a whole.
@@ -70,7 +206,7 @@ pub struct TableNotes {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawTable {
     pub sheet: Option<String>,
-    pub rows: Vec<RawRow>,
+    pub rows: TableRows,
     pub notes: TableNotes,
 }
 
@@ -139,14 +275,15 @@ fn looks_binary(bytes: &[u8]) -> bool {
 }
 
 /// Reads every table a file holds: one for text and Parquet, one per sheet for spreadsheets.
-pub fn read_tables(bytes: &[u8], extension: &str) -> Result<Vec<RawTable>, ReadError> {
+/// Takes the bytes so that a UTF-8 text file becomes its text without a copy.
+pub fn read_tables(bytes: Vec<u8>, extension: &str) -> Result<Vec<RawTable>, ReadError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ReadError::Empty);
     }
-    match detect_format(bytes, extension) {
-        Format::Spreadsheet => spreadsheet::read_sheets(bytes),
-        Format::Parquet => parquet::read_parquet(bytes).map(|table| vec![table]),
-        Format::Text if looks_binary(bytes) => Err(ReadError::Binary),
+    match detect_format(&bytes, extension) {
+        Format::Spreadsheet => spreadsheet::read_sheets(&bytes),
+        Format::Parquet => parquet::read_parquet(&bytes).map(|table| vec![table]),
+        Format::Text if looks_binary(&bytes) => Err(ReadError::Binary),
         Format::Text => text::read_text(bytes).map(|table| vec![table]),
     }
 }
@@ -166,14 +303,14 @@ mod tests {
     #[test]
     fn binary_bytes_and_empty_files_are_named_as_such() {
         let binary: Vec<u8> = (0u8..=255).cycle().take(2000).collect();
+        assert!(matches!(read_tables(binary, "csv"), Err(ReadError::Binary)));
         assert!(matches!(
-            read_tables(&binary, "csv"),
-            Err(ReadError::Binary)
-        ));
-        assert!(matches!(
-            read_tables(b"  \n\r\n", "csv"),
+            read_tables(b"  \n\r\n".to_vec(), "csv"),
             Err(ReadError::Empty)
         ));
-        assert!(matches!(read_tables(b"", "csv"), Err(ReadError::Empty)));
+        assert!(matches!(
+            read_tables(Vec::new(), "csv"),
+            Err(ReadError::Empty)
+        ));
     }
 }

@@ -35,7 +35,7 @@ pub fn read_parquet(bytes: &[u8]) -> Result<RawTable, ReadError> {
     }
     Ok(RawTable {
         sheet: None,
-        rows,
+        rows: rows.into(),
         notes: TableNotes::default(),
     })
 }

@@ -29,10 +29,10 @@ pub fn read_sheets(bytes: &[u8]) -> Result<Vec<RawTable>, ReadError> {
                 cells: cells.iter().map(cell).collect(),
             })
             .filter(|row| row.cells.iter().any(|cell| !cell.is_blank()))
-            .collect();
+            .collect::<Vec<_>>();
         tables.push(RawTable {
             sheet: Some(sheet),
-            rows,
+            rows: rows.into(),
             notes: TableNotes::default(),
         });
     }

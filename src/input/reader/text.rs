@@ -3,7 +3,10 @@
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
-use super::{Cell, RawRow, RawTable, ReadError, TableNotes};
+use std::ops::ControlFlow;
+use std::sync::OnceLock;
+
+use super::{RawTable, ReadError, TableNotes, TableRows};
 use crate::input::values::NumberStyle;
 
 const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
@@ -58,6 +61,24 @@ pub fn decode(bytes: &[u8]) -> Decoded {
             }
         }
     }
+}
+
+/// As [`decode`], but a file that is valid UTF-8 without a BOM (the usual case) becomes its text
+/// without a copy.
+pub fn decode_owned(bytes: Vec<u8>) -> Decoded {
+    if Encoding::for_bom(&bytes).is_none() && utf16_without_bom(&bytes).is_none() {
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                return Decoded {
+                    text,
+                    encoding: "UTF-8",
+                    replaced_bytes: false,
+                };
+            }
+            Err(error) => return decode(error.as_bytes()),
+        }
+    }
+    decode(&bytes)
 }
 
 /// UTF-16 without a BOM: ASCII text then has a NUL in every other byte.
@@ -147,8 +168,8 @@ pub fn sniff_delimiter(text: &str) -> u8 {
 }
 
 /// Reads delimited text into rows of text cells, keeping each record's physical line.
-pub fn read_text(bytes: &[u8]) -> Result<RawTable, ReadError> {
-    let decoded = decode(bytes);
+pub fn read_text(bytes: Vec<u8>) -> Result<RawTable, ReadError> {
+    let decoded = decode_owned(bytes);
     let mut notes = TableNotes {
         encoding: Some(decoded.encoding),
         ..TableNotes::default()
@@ -171,66 +192,91 @@ pub fn read_text(bytes: &[u8]) -> Result<RawTable, ReadError> {
     } else {
         NumberStyle::DecimalPoint
     };
+    Ok(RawTable {
+        sheet: None,
+        rows: TableRows::Text(TextRows {
+            text,
+            delimiter,
+            stopped: OnceLock::new(),
+        }),
+        notes,
+    })
+}
 
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    let mut record = csv::StringRecord::new();
-    // The csv reader counts record terminators only; a quoted field with a newline inside spans
-    // several physical lines, so lines are counted from byte offsets instead.
-    let bytes = text.as_bytes();
-    let (mut counted_to, mut line) = (0usize, 1usize);
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {
-                // The reported start may sit on the terminator of the line before (CRLF).
-                let mut start = record
-                    .position()
-                    .map_or(counted_to, |position| position.byte() as usize)
-                    .min(bytes.len());
-                while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
-                    start += 1;
+/// A delimited text file's records, read from its decoded text on every pass.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextRows {
+    text: String,
+    delimiter: u8,
+    /// Why a pass stopped before the end, if one did.
+    stopped: OnceLock<String>,
+}
+
+impl TextRows {
+    /// Calls `visit` with the physical line and the fields of each non-blank record from the
+    /// `skip`-th on, until it returns `Break`.
+    pub fn scan(
+        &self,
+        skip: usize,
+        mut visit: impl FnMut(usize, &csv::StringRecord) -> ControlFlow<()>,
+    ) {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(self.delimiter)
+            .from_reader(self.text.as_bytes());
+        let mut record = csv::StringRecord::new();
+        // The csv reader counts record terminators only; a quoted field with a newline inside
+        // spans several physical lines, so lines are counted from byte offsets instead.
+        let bytes = self.text.as_bytes();
+        let (mut counted_to, mut line) = (0usize, 1usize);
+        let mut index = 0usize;
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(true) => {
+                    // The reported start may sit on the terminator of the line before (CRLF).
+                    let mut start = record
+                        .position()
+                        .map_or(counted_to, |position| position.byte() as usize)
+                        .min(bytes.len());
+                    while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+                        start += 1;
+                    }
+                    if start > counted_to {
+                        line += bytes[counted_to..start]
+                            .iter()
+                            .filter(|&&b| b == b'\n')
+                            .count();
+                        counted_to = start;
+                    }
+                    if record.iter().all(|field| field.trim().is_empty()) {
+                        continue;
+                    }
+                    index += 1;
+                    if index > skip && visit(line, &record).is_break() {
+                        return;
+                    }
                 }
-                if start > counted_to {
-                    line += bytes[counted_to..start]
-                        .iter()
-                        .filter(|&&b| b == b'\n')
-                        .count();
-                    counted_to = start;
+                Ok(false) => return,
+                Err(error) => {
+                    // The csv reader only fails on broken UTF-8 (which decoding removed) or
+                    // I/O (there is none in memory); should it happen, keep what was read.
+                    let line = error
+                        .position()
+                        .map_or(0, |position| position.line() as usize);
+                    let _ = self
+                        .stopped
+                        .set(format!("reading stopped at line {line}: {error}"));
+                    return;
                 }
-                if record.iter().all(|field| field.trim().is_empty()) {
-                    continue;
-                }
-                rows.push(RawRow {
-                    line,
-                    cells: record
-                        .iter()
-                        .map(|field| Cell::Text(field.to_string()))
-                        .collect(),
-                });
-            }
-            Ok(false) => break,
-            Err(error) => {
-                // A malformed record (the csv reader only fails on broken UTF-8, which decoding
-                // already removed, or I/O): note it and stop here, keeping what was read.
-                let line = error
-                    .position()
-                    .map_or(0, |position| position.line() as usize);
-                notes
-                    .warnings
-                    .push(format!("reading stopped at line {line}: {error}"));
-                break;
             }
         }
     }
-    Ok(RawTable {
-        sheet: None,
-        rows,
-        notes,
-    })
+
+    /// Why a pass stopped before the end of the text, if one did.
+    pub fn stopped(&self) -> Option<&str> {
+        self.stopped.get().map(String::as_str)
+    }
 }
 
 #[cfg(test)]
