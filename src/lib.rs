@@ -12,3 +12,4 @@ pub mod input;
 pub mod metrics;
 pub mod model;
 pub mod report;
+pub mod synthetic;

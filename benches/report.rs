@@ -1,0 +1,68 @@
+//! Where the time of `report` goes on the reference set (issue 7): reading the folder, the
+//! metrics, the escalation rules, and the JSON. `cargo bench --bench report`; the set is N = 1M by
+//! default (`COO_BENCH_SCALE=100000` for a smaller one) and is generated once into the system
+//! temp folder. The end-to-end figure against DuckDB and pandas is `benches/peers/compare.py`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use coo_dashboard::escalations::{self, rules::Rules};
+use coo_dashboard::input::{LoadOptions, load_folder};
+use coo_dashboard::metrics;
+use coo_dashboard::report::{self, Report};
+use coo_dashboard::synthetic::{Scale, write_set};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn reference_folder() -> (usize, PathBuf) {
+    let scale: usize = std::env::var("COO_BENCH_SCALE")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(1_000_000);
+    let folder = std::env::temp_dir().join(format!("coo-dashboard-bench-{scale}"));
+    let complete = folder.join(".complete");
+    if !complete.exists() {
+        write_set(&folder, Scale::reference(scale)).expect("the reference set is written");
+        std::fs::write(&complete, b"").expect("the marker is written");
+    }
+    (scale, folder)
+}
+
+fn stages(c: &mut Criterion) {
+    let (scale, folder) = reference_folder();
+    let uncached = LoadOptions {
+        use_cache: false,
+        ..LoadOptions::default()
+    };
+    let mut group = c.benchmark_group(format!("N={scale}"));
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(20));
+
+    group.bench_function("read folder (no cache)", |b| {
+        b.iter(|| load_folder(&folder, &uncached).expect("the folder reads"))
+    });
+    group.bench_function("read folder (cached)", |b| {
+        b.iter(|| load_folder(&folder, &LoadOptions::default()).expect("the folder reads"))
+    });
+    let dataset = load_folder(&folder, &uncached).expect("the folder reads");
+    let as_of = report::resolve_as_of(&dataset, None).expect("the set has dates");
+    group.bench_function("compute metrics", |b| {
+        b.iter(|| metrics::compute(&dataset, as_of).expect("metrics compute"))
+    });
+    let table = metrics::compute(&dataset, as_of).expect("metrics compute");
+    let rules = Rules::defaults();
+    group.bench_function("evaluate escalations", |b| {
+        b.iter(|| escalations::evaluate(table.values(), &dataset.departments, &rules))
+    });
+    let raised = escalations::evaluate(table.values(), &dataset.departments, &rules);
+    group.bench_function("build report and write JSON", |b| {
+        b.iter(|| {
+            let mut built = Report::build(&dataset, &table, as_of);
+            built.escalations = escalations::rows(&raised, &Default::default());
+            built.to_json().len()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);
