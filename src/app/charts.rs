@@ -9,7 +9,7 @@ use egui_plot::{
 
 use super::format;
 use super::prepared::SeriesPoint;
-use super::status::Band;
+use crate::escalations::Band;
 use super::theme::Palette;
 use super::widgets::{self, Swatch};
 use crate::metrics::{Metric, Unit};

@@ -11,7 +11,6 @@ mod desk;
 pub mod format;
 mod loader;
 pub mod prepared;
-mod status;
 mod theme;
 mod top_bar;
 pub mod views;
