@@ -106,6 +106,8 @@ pub struct Prepared {
     /// Months in a row (up to and including its own) the same rule fired for the same metric
     /// and department, by escalation id.
     pub escalation_age: HashMap<String, u32>,
+    /// The rules layers in force, in order (see `escalations::rules::layers`).
+    pub rules_layers: Vec<String>,
     /// Problems in the rules files, each naming its file and line.
     pub rule_problems: Vec<ConfigProblem>,
     /// The workflow states recorded when the load ran (the app keeps them current after).
@@ -271,6 +273,7 @@ impl Prepared {
             status: StatusBoard::default(),
             escalations: Vec::new(),
             escalation_age: HashMap::new(),
+            rules_layers: Vec::new(),
             rule_problems: Vec::new(),
             recorded_states: HashMap::new(),
             state_error: None,
