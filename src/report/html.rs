@@ -172,7 +172,7 @@ footer { margin-top: 28px; font-size: 11px; color: var(--weak); border-top: 1px 
   .card svg { height: 26px; }
   h3 { margin: 10px 0 4px; }
   th, td { padding: 2.5px 6px; }
-  .esc { font-size: 11px; }
+  .esc { font-size: 10.5px; line-height: 1.3; }
   h2 { break-after: avoid; }
   footer { break-before: avoid; }
 }
@@ -682,9 +682,7 @@ fn line_chart(
             .filter(|(index, _)| *index + 1 == months.len())
         {
             let label = match line.metric {
-                Some(metric) if !matches!(unit, Unit::Money | Unit::MoneyPer) => {
-                    format::value(metric, Some(value))
-                }
+                Some(metric) if unit != Unit::Money => format::value(metric, Some(value)),
                 _ => format::compact(value),
             };
             let _ = write!(
@@ -1029,7 +1027,7 @@ fn delivery_section(html: &mut String, pack: &Pack<'_>) {
                 .unwrap_or("–");
             let _ = writeln!(
                 html,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                "<tr><td class=\"file\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
                 escape(&row.id),
                 escape(row.name.as_deref().unwrap_or("")),
                 escape(row.customer.as_deref().unwrap_or("")),
@@ -1314,7 +1312,7 @@ fn escalations_section(html: &mut String, pack: &Pack<'_>) {
         return;
     }
     html.push_str(
-        "<table class=\"esc\"><thead><tr><th>Severity</th><th>What</th><th>Status</th><th>Owner</th><th style=\"width:28%\">Latest comment</th></tr></thead><tbody>\n",
+        "<table class=\"esc\"><thead><tr><th style=\"width:9%\">Severity</th><th>What</th><th style=\"width:11%\">Status</th><th style=\"width:14%\">Owner</th><th style=\"width:24%\">Latest comment</th></tr></thead><tbody>\n",
     );
     for row in open.iter().take(MAX_ESCALATIONS) {
         let standing = Standing::from(row.severity);

@@ -142,7 +142,7 @@ fn the_sample_pack_is_self_contained_and_prints_to_a_few_pages_showing_the_plant
         "chromium wrote no PDF: {}",
         String::from_utf8_lossy(&printed.stderr)
     );
-    // One page for the KPIs, one per section (finance, delivery, productivity, customers,
+    // Eight sections, each starting a page (KPIs, finance, delivery, productivity, customers,
     // departments, escalations, basis), and room for a long table to run over: 8 to 12.
     let pages = page_count(&pdf);
     assert!((8..=12).contains(&pages), "{pages} pages");
