@@ -614,7 +614,12 @@ fn line_chart(
         .collect();
     let from_zero = matches!(unit, Unit::Money | Unit::Count);
     let mut svg = plot.open(title);
-    let Some(scale) = Scale::over(&values, from_zero) else {
+    // Levels alone are no chart: without a value the chart says so.
+    let has_values = lines
+        .iter()
+        .any(|line| line.points.iter().any(|(value, _)| value.is_some()));
+    let scale = Scale::over(&values, from_zero).filter(|_| has_values);
+    let Some(scale) = scale else {
         let _ = write!(
             svg,
             "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#6b7280\">No data for these months</text></svg>",
