@@ -6,6 +6,7 @@
 //! same folder, month and state. The picture is eframe's viewport screenshot, encoded as PNG.
 //! The save dialog sits behind [`SavePicker`] so tests answer it themselves.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -120,10 +121,7 @@ pub fn start_folder(data_dir: &Path) -> Option<PathBuf> {
 }
 
 /// The report value of the loaded data, as `coo-dashboard report` builds it for the folder.
-fn report(
-    prepared: &Prepared,
-    states: &std::collections::HashMap<String, EscalationState>,
-) -> Report {
+fn report(prepared: &Prepared, states: &HashMap<String, EscalationState>) -> Report {
     let mut report = Report::build(
         &prepared.dataset,
         &prepared.metrics,
@@ -135,40 +133,38 @@ fn report(
     report
 }
 
-/// The board pack or the CSV of the loaded data for `month`, as text. The latest comments are
-/// read from the state file; when it cannot be read the pack goes without them and the second
-/// value says why.
-pub fn document(
-    kind: ExportKind,
+/// Every metric value of the loaded data as CSV.
+pub fn metrics_csv(prepared: &Prepared, states: &HashMap<String, EscalationState>) -> String {
+    report::csv::write(&report(prepared, states))
+}
+
+/// The board pack of the loaded data for `month`. The latest comments are read from the state
+/// file; when it cannot be read the pack goes without them and the second value says why.
+pub fn board_pack(
     prepared: &Prepared,
-    states: &std::collections::HashMap<String, EscalationState>,
+    states: &HashMap<String, EscalationState>,
     state_file: &Path,
     month: Month,
 ) -> (String, Option<String>) {
     let report = report(prepared, states);
-    match kind {
-        ExportKind::Csv => (report::csv::write(&report), None),
-        ExportKind::Pack | ExportKind::Png => {
-            let (latest_comments, problem) = match Store::open_existing(state_file)
-                .and_then(|store| store.map(|store| store.latest_comments()).transpose())
-            {
-                Ok(comments) => (comments.unwrap_or_default(), None),
-                Err(error) => (
-                    Default::default(),
-                    Some(format!("the latest comments are left out ({error})")),
-                ),
-            };
-            let html = report::html::write(&report::html::Pack {
-                report: &report,
-                dataset: &prepared.dataset,
-                metrics: &prepared.metrics,
-                standings: &prepared.status,
-                latest_comments: &latest_comments,
-                month,
-            });
-            (html, problem)
-        }
-    }
+    let (latest_comments, problem) = match Store::open_existing(state_file)
+        .and_then(|store| store.map(|store| store.latest_comments()).transpose())
+    {
+        Ok(comments) => (comments.unwrap_or_default(), None),
+        Err(error) => (
+            HashMap::new(),
+            Some(format!("the latest comments are left out ({error})")),
+        ),
+    };
+    let html = report::html::write(&report::html::Pack {
+        report: &report,
+        dataset: &prepared.dataset,
+        metrics: &prepared.metrics,
+        standings: &prepared.status,
+        latest_comments: &latest_comments,
+        month,
+    });
+    (html, problem)
 }
 
 /// A screenshot as PNG bytes.

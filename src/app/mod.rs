@@ -519,13 +519,10 @@ impl App {
             return;
         }
         let month = self.month.unwrap_or_else(|| prepared.latest_month());
-        let (text, problem) = export::document(
-            kind,
-            prepared,
-            self.desk.states(),
-            self.desk.state_file(),
-            month,
-        );
+        let (text, problem) = match kind {
+            ExportKind::Csv => (export::metrics_csv(prepared, self.desk.states()), None),
+            _ => export::board_pack(prepared, self.desk.states(), self.desk.state_file(), month),
+        };
         let written = export::save(&path, text.as_bytes());
         self.notify_export(kind, &path, written, problem);
     }
