@@ -678,6 +678,16 @@ fn export_writes_the_board_pack_and_the_csv_where_the_save_dialog_says_and_names
         html.contains(&folder.path().display().to_string()),
         "the pack names its data folder"
     );
+    // Every KPI card of the overview shows the value the pack's card shows, digit for digit.
+    for metric in report::KPI_CARDS {
+        let card = harness.get_by_label(metric.label());
+        let shown = card.accesskit_node().value().expect("a card value");
+        assert!(
+            html.contains(&format!("<div class=\"value\">{shown}</div>")),
+            "the pack's {} card shows {shown}",
+            metric.label()
+        );
+    }
 
     click_export(&mut harness, "Metric values (CSV)…");
     wait_for_export(&mut harness);
