@@ -56,7 +56,7 @@ fn stages(c: &mut Criterion) {
     let raised = escalations::evaluate(table.values(), &dataset.departments, &rules);
     group.bench_function("build report and write JSON", |b| {
         b.iter(|| {
-            let mut built = Report::build(&dataset, &table, as_of);
+            let mut built = Report::build(&dataset, &table, as_of, &folder, Vec::new());
             built.escalations = escalations::rows(&raised, &Default::default());
             built.to_json().len()
         })

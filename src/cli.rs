@@ -10,6 +10,7 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::escalations::StatusBoard;
 use crate::input::{self, LoadOptions};
 use crate::model::Month;
 use crate::report::{self, Report};
@@ -178,37 +179,45 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
     let mut metrics =
         crate::metrics::compute(&dataset, as_of).map_err(|error| Failure::Usage(error.into()))?;
     // Escalations need the whole history (trend, anomaly), so they come before `--month` trims it.
-    let mut escalation_rows = escalations::report_rows(
+    let found = escalations::report_escalations(
         &dataset,
         &metrics,
         &args.data_dir,
         args.rules.as_deref(),
         args.state.as_deref(),
     )?;
+    let mut escalation_rows = found.rows;
+    let month = args.month.unwrap_or_else(|| Month::of(as_of));
     if let Some(month) = args.month {
-        // The month itself plus what comparisons need: the month before and a year before.
-        metrics.retain_months(|m| m == month || m == month.prev() || m == month.offset(-12));
         escalation_rows.retain(|row| row.month == month);
+        // The month itself plus what comparisons need: the month before and a year before. The
+        // board pack keeps the whole history for its trend charts.
+        if args.format != Format::Html {
+            metrics.retain_months(|m| m == month || m == month.prev() || m == month.offset(-12));
+        }
     }
-    let mut report = Report::build(&dataset, &metrics, as_of);
+    let rules = crate::escalations::rules::layers(&args.data_dir, args.rules.as_deref());
+    let mut report = Report::build(&dataset, &metrics, as_of, &args.data_dir, rules);
     report.escalations = escalation_rows;
     let text = match args.format {
         Format::Json => report.to_json(),
         Format::Csv => report::csv::write(&report),
-        Format::Md => {
-            let month = args.month.unwrap_or_else(|| Month::of(as_of));
-            report::markdown::write(
-                &report,
-                &dataset,
-                &metrics,
-                &args.data_dir.display().to_string(),
-                month,
-            )
-        }
+        Format::Md => report::markdown::write(&report, &dataset, &metrics, month),
         Format::Html => {
-            return Err(Failure::Usage(anyhow::anyhow!(
-                "--format html is not available yet; use json, csv or md"
-            )));
+            let departments: Vec<_> = dataset
+                .departments
+                .iter()
+                .map(|(id, name)| (id, name.to_string()))
+                .collect();
+            let standings = StatusBoard::build(&found.rules, &departments, &found.raised);
+            report::html::write(&report::html::Pack {
+                report: &report,
+                dataset: &dataset,
+                metrics: &metrics,
+                standings: &standings,
+                latest_comments: &found.latest_comments,
+                month,
+            })
         }
     };
     write_output(args.out.as_deref(), &text)?;

@@ -138,11 +138,16 @@ pub fn save_mapping(data_dir: &Path, header: &str, field: Field) -> std::io::Res
 }
 
 /// Writes `bytes` to a temporary file beside `path`, syncs it, then renames it over `path`, so a
-/// crash leaves either the old file or the new one, never half of one.
+/// crash leaves either the old file or the new one, never half of one. The file gets the
+/// permissions any newly created file gets (the umask applies), not the temporary file's
+/// owner-only ones: a board pack written for others to read must be readable.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let directory = path.parent().unwrap_or_else(|| Path::new("."));
-    let mut temporary = tempfile::NamedTempFile::new_in(directory)?;
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut temporary = builder.tempfile_in(directory)?;
     temporary.write_all(bytes)?;
     temporary.as_file().sync_all()?;
     temporary.persist(path).map_err(|error| error.error)?;
@@ -185,5 +190,23 @@ mod tests {
         let (mappings, problems) = load_mappings(folder.path());
         assert!(problems.is_empty());
         assert_eq!(mappings.get("umsatz"), Some(&Field::Revenue));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_atomically_written_file_gets_the_permissions_of_any_new_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let folder = tempfile::tempdir().unwrap();
+        let plain = folder.path().join("plain.txt");
+        std::fs::File::create(&plain).unwrap();
+        let written = folder.path().join("written.html");
+        write_atomically(&written, b"<p>pack</p>").unwrap();
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            mode(&written),
+            mode(&plain),
+            "the umask decides, as for any new file"
+        );
+        assert_eq!(std::fs::read(&written).unwrap(), b"<p>pack</p>");
     }
 }

@@ -9,9 +9,9 @@ use egui_plot::{
 
 use super::format;
 use super::prepared::SeriesPoint;
-use super::status::Band;
 use super::theme::Palette;
 use super::widgets::{self, Swatch};
+use crate::escalations::Band;
 use crate::metrics::{Metric, Unit};
 use crate::model::Month;
 

@@ -33,6 +33,11 @@ impl EscalationDesk {
         &self.state_file
     }
 
+    /// The state of every escalation anyone has acted on, by id.
+    pub fn states(&self) -> &HashMap<String, EscalationState> {
+        &self.states
+    }
+
     /// An escalation nobody has acted on is open.
     pub fn status(&self, escalation_id: &str) -> Status {
         self.states

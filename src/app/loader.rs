@@ -281,6 +281,7 @@ fn load(
     prepared.attach_escalations(&rules, raised);
     let (user_mappings, _) = config::load_mappings(&prepared.data_dir);
     prepared.attach_mapping_suggestions(&user_mappings);
+    prepared.rules_layers = escalations::rules::layers(&prepared.data_dir, None);
     prepared.rule_problems = rule_problems;
     prepared.recorded_states = recorded_states;
     prepared.state_error = state_error;

@@ -8,10 +8,10 @@
 
 mod charts;
 mod desk;
+pub mod export;
 pub mod format;
 mod loader;
 pub mod prepared;
-mod status;
 mod theme;
 mod top_bar;
 pub mod views;
@@ -30,6 +30,7 @@ use crate::escalations::WorkflowAction;
 use crate::input::headers::Field;
 use crate::model::{DepartmentId, Month};
 use desk::EscalationDesk;
+use export::{ExportKind, SavePicker, SaveRequest};
 use loader::{LoadJob, LoadOutcome, LoadRequest};
 use prepared::Prepared;
 use theme::Palette;
@@ -126,6 +127,8 @@ pub enum Command {
     /// Header → column mappings to save to the folder's settings before reading it again.
     SaveMappings(Vec<(String, Field)>),
     DismissNotice(usize),
+    /// Ask where to save an export ("Export…" in the top bar).
+    Export(ExportKind),
     /// Open the escalations view on one escalation.
     ShowEscalation(String),
     SelectEscalation(String),
@@ -173,6 +176,11 @@ pub struct App {
     notices: Vec<Notice>,
     folder_picker: FolderPicker,
     picked_folder: Option<Receiver<Option<PathBuf>>>,
+    save_picker: SavePicker,
+    /// The save dialog's answer for an export, while it is open.
+    picked_save: Option<(ExportKind, Receiver<Option<PathBuf>>)>,
+    /// Where a requested screenshot was written, or why not, once it was taken.
+    screenshot: Option<Receiver<(PathBuf, Result<(), String>)>>,
     views: ViewStates,
     desk: EscalationDesk,
 }
@@ -202,6 +210,9 @@ impl App {
             notices: Vec::new(),
             folder_picker: system_folder_picker(),
             picked_folder: None,
+            save_picker: export::system_save_picker(),
+            picked_save: None,
+            screenshot: None,
             views: ViewStates::default(),
             desk: EscalationDesk::default(),
         };
@@ -216,6 +227,17 @@ impl App {
     pub fn with_folder_picker(mut self, picker: FolderPicker) -> App {
         self.folder_picker = picker;
         self
+    }
+
+    /// Replaces the system save dialog (tests).
+    pub fn with_save_picker(mut self, picker: SavePicker) -> App {
+        self.save_picker = picker;
+        self
+    }
+
+    /// Whether an export is waiting for the save dialog or the screenshot (tests).
+    pub fn is_exporting(&self) -> bool {
+        self.picked_save.is_some() || self.screenshot.is_some()
     }
 
     pub fn ui_state(&self) -> &UiState {
@@ -427,6 +449,32 @@ impl App {
                 self.apply(Command::OpenFolder(folder));
             }
         }
+        if let Some((kind, receiver)) = &self.picked_save
+            && let Ok(picked) = receiver.try_recv()
+        {
+            let kind = *kind;
+            self.picked_save = None;
+            if let Some(path) = picked {
+                self.write_export(kind, path);
+            }
+        }
+        if let Some(receiver) = &self.screenshot {
+            match receiver.try_recv() {
+                Ok((path, written)) => {
+                    self.screenshot = None;
+                    self.notify_export(ExportKind::Png, &path, written, None);
+                }
+                Err(mpsc::TryRecvError::Empty) => {}
+                // The integration dropped the request without taking the picture.
+                Err(mpsc::TryRecvError::Disconnected) => {
+                    self.screenshot = None;
+                    self.notify(
+                        "The picture of the view could not be taken; try again.",
+                        true,
+                    );
+                }
+            }
+        }
         let changed = self.watcher.as_ref().and_then(FolderWatcher::poll_change);
         if let (Some(fingerprint), Some(prepared)) = (changed, &self.prepared)
             && fingerprint != prepared.fingerprint
@@ -449,6 +497,63 @@ impl App {
             shown: Instant::now(),
         });
         self.notices.truncate(4);
+    }
+
+    /// Writes an export where the save dialog said. The pack and the CSV are written at once; the
+    /// picture is taken of the next frame and written when it arrives.
+    fn write_export(&mut self, kind: ExportKind, path: PathBuf) {
+        let Some(prepared) = self.prepared.as_deref() else {
+            self.notify("Open a data folder first (Ctrl+O).", true);
+            return;
+        };
+        if kind == ExportKind::Png {
+            let (sender, receiver) = mpsc::channel();
+            let ctx = self.ctx.clone();
+            self.ctx.request_screenshot(move |image| {
+                let written =
+                    export::png_bytes(&image).and_then(|bytes| export::save(&path, &bytes));
+                let _ = sender.send((path, written));
+                ctx.request_repaint();
+            });
+            self.screenshot = Some(receiver);
+            return;
+        }
+        let month = self.month.unwrap_or_else(|| prepared.latest_month());
+        let (text, problem) = match kind {
+            ExportKind::Csv => (export::metrics_csv(prepared, self.desk.states()), None),
+            _ => export::board_pack(prepared, self.desk.states(), self.desk.state_file(), month),
+        };
+        let written = export::save(&path, text.as_bytes());
+        self.notify_export(kind, &path, written, problem);
+    }
+
+    /// Says which file an export went to, or why it did not.
+    fn notify_export(
+        &mut self,
+        kind: ExportKind,
+        path: &Path,
+        written: Result<(), String>,
+        problem: Option<String>,
+    ) {
+        match written {
+            Ok(()) => {
+                let note = problem
+                    .map(|problem| format!(" ({problem})"))
+                    .unwrap_or_default();
+                self.notify(
+                    format!("Saved {} to {}{note}.", kind.noun(), path.display()),
+                    false,
+                );
+            }
+            Err(error) => self.notify(
+                format!(
+                    "Could not save {} to {} ({error}); choose a folder you may write to.",
+                    kind.noun(),
+                    path.display()
+                ),
+                true,
+            ),
+        }
     }
 
     fn current_folder(&self) -> Option<PathBuf> {
@@ -578,23 +683,12 @@ impl App {
             }
             Command::OpenFolderDialog => {
                 if self.picked_folder.is_none() {
-                    let (sender, receiver) = mpsc::channel();
                     let picker = Arc::clone(&self.folder_picker);
                     let start = self.current_folder();
-                    let ctx = self.ctx.clone();
-                    let spawned = std::thread::Builder::new()
-                        .name("coo-dashboard folder dialog".to_string())
-                        .spawn(move || {
-                            let _ = sender.send(picker(start));
-                            ctx.request_repaint();
-                        });
-                    match spawned {
-                        Ok(_) => self.picked_folder = Some(receiver),
-                        Err(error) => self
-                            .notify(format!("The folder dialog could not open ({error})."), true),
-                    }
+                    self.picked_folder = self.spawn_dialog("folder dialog", move || picker(start));
                 }
             }
+            Command::Export(kind) => self.open_save_dialog(kind),
             Command::OpenFolder(folder) => {
                 self.state.data_dir = Some(folder.clone());
                 self.load_error = None;
@@ -682,6 +776,52 @@ impl App {
                 }
                 Err(error) => self.notify(format!("Not saved: {error}."), true),
             },
+        }
+    }
+
+    /// Opens the save dialog for an export on its own thread; its answer is taken in
+    /// `poll_background`.
+    fn open_save_dialog(&mut self, kind: ExportKind) {
+        if self.picked_save.is_some() || self.screenshot.is_some() {
+            return;
+        }
+        let Some(prepared) = self.prepared.as_deref() else {
+            self.notify("Open a data folder first (Ctrl+O).", true);
+            return;
+        };
+        let month = self.month.unwrap_or_else(|| prepared.latest_month());
+        let request = SaveRequest {
+            kind,
+            start: export::start_folder(&prepared.data_dir),
+            file_name: kind.suggested_name(month, self.state.view),
+        };
+        let picker = Arc::clone(&self.save_picker);
+        self.picked_save = self
+            .spawn_dialog("save dialog", move || picker(request))
+            .map(|receiver| (kind, receiver));
+    }
+
+    /// Runs a system dialog on its own thread (it blocks until the user answers) and wakes the
+    /// UI when it has; the answer arrives on the receiver.
+    fn spawn_dialog<T: Send + 'static>(
+        &mut self,
+        what: &str,
+        dialog: impl FnOnce() -> T + Send + 'static,
+    ) -> Option<Receiver<T>> {
+        let (sender, receiver) = mpsc::channel();
+        let ctx = self.ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("coo-dashboard {what}"))
+            .spawn(move || {
+                let _ = sender.send(dialog());
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => Some(receiver),
+            Err(error) => {
+                self.notify(format!("The {what} could not open ({error})."), true);
+                None
+            }
         }
     }
 

@@ -9,10 +9,8 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 
-use super::status::{Band, StatusBoard};
-use super::widgets::Status;
 use crate::config::ConfigProblem;
-use crate::escalations::{Escalation, EscalationState, Rules, Severity};
+use crate::escalations::{Escalation, EscalationState, Rules, StatusBoard};
 use crate::input::headers::{Field, HeaderMap, UserMappings};
 use crate::metrics::{Metric, MetricTable};
 use crate::model::{Dataset, DepartmentId, Month};
@@ -108,6 +106,8 @@ pub struct Prepared {
     /// Months in a row (up to and including its own) the same rule fired for the same metric
     /// and department, by escalation id.
     pub escalation_age: HashMap<String, u32>,
+    /// The rules layers in force, in order (see `escalations::rules::layers`).
+    pub rules_layers: Vec<String>,
     /// Problems in the rules files, each naming its file and line.
     pub rule_problems: Vec<ConfigProblem>,
     /// The workflow states recorded when the load ran (the app keeps them current after).
@@ -273,6 +273,7 @@ impl Prepared {
             status: StatusBoard::default(),
             escalations: Vec::new(),
             escalation_age: HashMap::new(),
+            rules_layers: Vec::new(),
             rule_problems: Vec::new(),
             recorded_states: HashMap::new(),
             state_error: None,
@@ -292,40 +293,12 @@ impl Prepared {
 
     /// Adds what the escalation rules say: the escalations, their ages, the statuses and bands.
     pub fn attach_escalations(&mut self, rules: &Rules, mut escalations: Vec<Escalation>) {
-        for metric in rules.metrics() {
-            let band = |department: Option<&str>| {
-                rules.levels(metric, department).map(|levels| Band {
-                    warning_below: levels.warning_below,
-                    critical_below: levels.critical_below,
-                    warning_above: levels.warning_above,
-                    critical_above: levels.critical_above,
-                })
-            };
-            if let Some(company) = band(None) {
-                self.status.add_rule(metric, None, company);
-            }
-            for (id, name) in &self.departments {
-                if let Some(levels) = band(Some(name)) {
-                    self.status.add_rule(metric, Some(*id), levels);
-                }
-            }
-        }
+        self.status = StatusBoard::build(rules, &self.departments, &escalations);
         let mut fired: HashMap<
             (Metric, Option<DepartmentId>, crate::escalations::RuleKind),
             BTreeSet<Month>,
         > = HashMap::new();
         for escalation in &escalations {
-            let status = match escalation.severity {
-                Severity::Critical => Status::Critical,
-                Severity::Warning => Status::Warning,
-                Severity::Watch => Status::Watch,
-            };
-            self.status.add(
-                escalation.metric,
-                escalation.department_id,
-                escalation.month,
-                status,
-            );
             fired
                 .entry((escalation.metric, escalation.department_id, escalation.rule))
                 .or_default()

@@ -5,6 +5,7 @@
 use eframe::egui;
 use egui::{Align, Align2, Color32, FontId, Id, Layout, RichText, Ui};
 
+use super::export::ExportKind;
 use super::loader::LoadJob;
 use super::prepared::Prepared;
 use super::theme::Palette;
@@ -48,6 +49,7 @@ pub fn top_bar_ui(ui: &mut Ui, bar: &TopBar<'_>, commands: &mut Vec<Command>) {
                     {
                         commands.push(Command::SetTheme(theme.toggled()));
                     }
+                    export_menu_ui(ui, app, commands);
                     let reload =
                         ui.add_enabled(app.current_folder().is_some(), egui::Button::new("Reload"));
                     if reload
@@ -59,6 +61,28 @@ pub fn top_bar_ui(ui: &mut Ui, bar: &TopBar<'_>, commands: &mut Vec<Command>) {
                 });
             });
         });
+}
+
+/// "Export…": the board pack, the metric values, a picture of the view; each asks where to save.
+fn export_menu_ui(ui: &mut Ui, app: &App, commands: &mut Vec<Command>) {
+    // Greyed while the save dialog is open; not while the picture is taken, or it would show.
+    let ready = app.prepared.is_some() && app.picked_save.is_none();
+    ui.add_enabled_ui(ready, |ui| {
+        ui.menu_button("Export…", |ui| {
+            for kind in ExportKind::ALL {
+                if ui
+                    .button(kind.menu_label())
+                    .on_hover_text(kind.hover_text())
+                    .clicked()
+                {
+                    commands.push(Command::Export(kind));
+                    ui.close();
+                }
+            }
+        })
+        .response
+        .on_hover_text("Save the month as a board pack, the metric values or a picture");
+    });
 }
 
 fn folder_menu_ui(ui: &mut Ui, app: &App, commands: &mut Vec<Command>) {

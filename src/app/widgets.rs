@@ -12,15 +12,8 @@ use super::prepared::SeriesPoint;
 use super::theme::{self, Palette};
 use crate::metrics::Metric;
 
-/// Where a value stands against the escalation rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Status {
-    /// Rules exist for the metric and none fired.
-    Ok,
-    Watch,
-    Warning,
-    Critical,
-}
+/// Where a value stands against the escalation rules (the core's [`crate::escalations::Standing`]), coloured.
+pub use crate::escalations::Standing as Status;
 
 impl Status {
     pub fn color(self, palette: &Palette) -> Color32 {
@@ -29,15 +22,6 @@ impl Status {
             Status::Watch => palette.watch,
             Status::Warning => palette.warning,
             Status::Critical => palette.bad,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Ok => "On track",
-            Status::Watch => "Watch",
-            Status::Warning => "Warning",
-            Status::Critical => "Critical",
         }
     }
 }

@@ -148,22 +148,42 @@ fn recorded_states(
     }
 }
 
-/// The escalations `report` includes: every escalation of `metrics` with its current status.
-/// A state file that cannot be read is a warning (statuses then show as open), not a failure.
-pub(super) fn report_rows(
+/// What `report` needs from the escalations: every escalation with its current status, the rules
+/// and what they raised (for the standings the board pack colours), and each escalation's latest
+/// comment.
+pub(super) struct ReportEscalations {
+    pub rows: Vec<EscalationRow>,
+    pub rules: escalations::Rules,
+    pub raised: Vec<escalations::Escalation>,
+    pub latest_comments: HashMap<String, AuditEntry>,
+}
+
+/// The escalations of `metrics` for `report`. A state file that cannot be read is a warning
+/// (statuses then show as open), not a failure.
+pub(super) fn report_escalations(
     dataset: &Dataset,
     metrics: &MetricTable,
     data_dir: &Path,
     rules_file: Option<&Path>,
     state: Option<&Path>,
-) -> Result<Vec<EscalationRow>, Failure> {
+) -> Result<ReportEscalations, Failure> {
     let rules = load_rules(data_dir, rules_file, dataset)?;
     let raised = escalations::evaluate(metrics.values(), &dataset.departments, &rules);
-    let states = recorded_states(&state_path(data_dir, state)).unwrap_or_else(|error| {
+    let recorded =
+        Store::open_existing(&state_path(data_dir, state)).and_then(|store| match store {
+            Some(store) => Ok((store.states()?, store.latest_comments()?)),
+            None => Ok(Default::default()),
+        });
+    let (states, latest_comments) = recorded.unwrap_or_else(|error| {
         eprintln!("coo-dashboard: warning: {error}; escalations show as open");
-        HashMap::new()
+        Default::default()
     });
-    Ok(escalations::rows(&raised, &states))
+    Ok(ReportEscalations {
+        rows: escalations::rows(&raised, &states),
+        rules,
+        raised,
+        latest_comments,
+    })
 }
 
 pub(super) fn run(args: &EscalationsArgs) -> Result<(), Failure> {

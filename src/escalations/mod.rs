@@ -9,6 +9,7 @@
 
 mod evaluate;
 pub mod rules;
+pub mod standing;
 pub mod store;
 
 use std::collections::HashMap;
@@ -21,6 +22,7 @@ use crate::model::{DepartmentId, Month};
 
 pub use evaluate::{evaluate, format_value};
 pub use rules::Rules;
+pub use standing::{Band, Standing, StatusBoard};
 pub use store::{AuditEntry, EscalationState, Status, Store, StoreError, WorkflowAction};
 
 /// How urgent an escalation is; orders `Watch < Warning < Critical`.

@@ -333,6 +333,26 @@ pub fn load(
     Ok((rules, problems))
 }
 
+/// The rules layers in force, in the order [`load`] applies them, as a reader of a report
+/// should see them: `shipped defaults`, then the data folder's `coo-dashboard.toml` and the
+/// `--rules` file when they exist. A file that is not valid TOML is named as ignored.
+pub fn layers(data_dir: &Path, rules_file: Option<&Path>) -> Vec<String> {
+    let mut layers = vec!["shipped defaults".to_string()];
+    let folder_file = data_dir.join(CONFIG_FILE);
+    for file in std::iter::once(folder_file.as_path()).chain(rules_file) {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        let name = file.display().to_string();
+        layers.push(if DeTable::parse(&text).is_ok() {
+            name
+        } else {
+            format!("{name} (not valid TOML, ignored)")
+        });
+    }
+    layers
+}
+
 /// One layer being read: where it came from and what was wrong with it.
 struct Layer<'a> {
     file: &'a Path,
@@ -830,6 +850,24 @@ mod tests {
             problems[0].message.contains("did you mean 'Engineering'?"),
             "{}",
             problems[0].message
+        );
+    }
+
+    #[test]
+    fn layers_name_the_files_read_in_order_and_an_unreadable_toml_as_ignored() {
+        let folder = tempfile::tempdir().unwrap();
+        assert_eq!(layers(folder.path(), None), vec!["shipped defaults"]);
+        std::fs::write(folder.path().join(CONFIG_FILE), "[metrics.nps\n").unwrap();
+        let extra = folder.path().join("extra.toml");
+        std::fs::write(&extra, "[metrics.nps]\nwarning_below = 20\n").unwrap();
+        let folder_file = folder.path().join(CONFIG_FILE).display().to_string();
+        assert_eq!(
+            layers(folder.path(), Some(&extra)),
+            vec![
+                "shipped defaults".to_string(),
+                format!("{folder_file} (not valid TOML, ignored)"),
+                extra.display().to_string(),
+            ]
         );
     }
 }

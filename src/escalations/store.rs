@@ -191,6 +191,18 @@ pub struct Store {
     path: PathBuf,
 }
 
+/// One audit row, selected as `escalation_id, at, action, owner, text, actor`.
+fn audit_entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        escalation_id: row.get(0)?,
+        at: row.get(1)?,
+        action: row.get(2)?,
+        owner: row.get(3)?,
+        text: row.get(4)?,
+        actor: row.get(5)?,
+    })
+}
+
 fn now() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
@@ -421,17 +433,23 @@ impl Store {
             let mut statement = self
                 .connection
                 .prepare("SELECT escalation_id, at, action, owner, text, actor FROM audit WHERE escalation_id = ?1 ORDER BY entry_id")?;
-            let rows = statement.query_map([escalation_id], |row| {
-                Ok(AuditEntry {
-                    escalation_id: row.get(0)?,
-                    at: row.get(1)?,
-                    action: row.get(2)?,
-                    owner: row.get(3)?,
-                    text: row.get(4)?,
-                    actor: row.get(5)?,
-                })
-            })?;
+            let rows = statement.query_map([escalation_id], audit_entry)?;
             rows.collect()
+        };
+        read().map_err(|source| self.database_error(source))
+    }
+
+    /// The latest comment on each escalation that has one, by escalation id (the board pack
+    /// shows it beside the escalation).
+    pub fn latest_comments(&self) -> Result<HashMap<String, AuditEntry>, StoreError> {
+        let read = || -> rusqlite::Result<HashMap<String, AuditEntry>> {
+            let mut statement = self.connection.prepare(
+                "SELECT escalation_id, at, action, owner, text, actor FROM audit
+                 WHERE entry_id IN (SELECT MAX(entry_id) FROM audit WHERE action = 'commented' GROUP BY escalation_id)",
+            )?;
+            let rows = statement.query_map([], audit_entry)?;
+            rows.map(|entry| entry.map(|entry| (entry.escalation_id.clone(), entry)))
+                .collect()
         };
         read().map_err(|source| self.database_error(source))
     }
@@ -599,5 +617,39 @@ mod tests {
         .unwrap();
         let error = Store::open(&path).unwrap_err();
         assert!(error.to_string().contains("could not be used"), "{error}");
+    }
+
+    #[test]
+    fn latest_comments_keep_only_the_newest_comment_of_each_escalation() {
+        let (_folder, mut store) = temporary_store();
+        let comment = |text: &str| WorkflowAction::Comment {
+            text: text.to_string(),
+        };
+        store
+            .apply("nps:company:2026-10:threshold", &comment("first"), None)
+            .unwrap();
+        store
+            .apply("nps:company:2026-10:threshold", &comment("second"), None)
+            .unwrap();
+        store
+            .apply(
+                "nps:company:2026-10:threshold",
+                &WorkflowAction::Acknowledge,
+                None,
+            )
+            .unwrap();
+        store
+            .apply(
+                "churn_rate:company:2026-09:threshold",
+                &WorkflowAction::Acknowledge,
+                None,
+            )
+            .unwrap();
+        let latest = store.latest_comments().unwrap();
+        assert_eq!(latest.len(), 1, "{latest:?}");
+        assert_eq!(
+            latest["nps:company:2026-10:threshold"].text.as_deref(),
+            Some("second")
+        );
     }
 }

@@ -1,7 +1,9 @@
 //! Numbers for people: thousands separators, percentages, NPS points, and deltas that say
-//! whether a move is good news. Used by the Markdown memo and the GUI alike.
+//! whether a move is good news, months in words. Used by the memo, the board pack and the GUI
+//! alike, so every export shows a number exactly as the app does.
 
 use crate::metrics::{Metric, Unit};
+use crate::model::Month;
 
 /// `1234567.8` → `1,234,568` (rounded to `decimals`).
 pub fn thousands(value: f64, decimals: usize) -> String {
@@ -74,6 +76,119 @@ pub fn is_improvement(metric: Metric, current: Option<f64>, previous: Option<f64
     }
     let (current, previous) = (current?, previous?);
     Some((current > previous) == higher_is_better)
+}
+
+/// `1234567.8` → `"1,234,568"`: the report's own grouping, so the app and the memo agree to
+/// the digit.
+pub fn grouped(value: f64, decimals: usize) -> String {
+    if !value.is_finite() {
+        return "–".to_string();
+    }
+    thousands(value, decimals)
+}
+
+/// A rate used as a level, without a needless decimal: 0.65 → "65%", 0.025 → "2.5%".
+pub fn percent_level(rate: f64) -> String {
+    let text = grouped(rate * 100.0, 1);
+    format!("{}%", text.strip_suffix(".0").unwrap_or(&text))
+}
+
+/// The words after a value that say what it counts, where the number alone does not.
+pub fn unit_suffix(metric: Metric) -> &'static str {
+    match metric {
+        Metric::RevenuePerFte | Metric::OutputPerFte => "per FTE",
+        Metric::CostPerOutput => "per unit",
+        _ => "",
+    }
+}
+
+/// A metric value as the report writes it (`report::format::value`), with the unit words a
+/// per-FTE or per-unit figure needs; a dash when undefined.
+pub fn metric_value(metric: Metric, maybe: Option<f64>) -> String {
+    match (maybe, unit_suffix(metric)) {
+        (None, _) => "–".to_string(),
+        (Some(number), "") => value(metric, Some(number)),
+        (Some(number), suffix) => format!("{} {suffix}", value(metric, Some(number))),
+    }
+}
+
+/// A short amount for chart axes: "1.2M", "450k", "950".
+pub fn compact(value: f64) -> String {
+    let magnitude = value.abs();
+    if magnitude >= 1e9 {
+        format!("{}B", trim_zero(grouped(value / 1e9, 1)))
+    } else if magnitude >= 1e6 {
+        format!("{}M", trim_zero(grouped(value / 1e6, 1)))
+    } else if magnitude >= 1e4 {
+        format!("{}k", grouped(value / 1e3, 0))
+    } else if magnitude >= 1e3 {
+        format!("{}k", trim_zero(grouped(value / 1e3, 1)))
+    } else {
+        grouped(value, 0)
+    }
+}
+
+fn trim_zero(text: String) -> String {
+    text.strip_suffix(".0").map_or(text.clone(), str::to_string)
+}
+
+/// "October 2026".
+pub fn month_long(month: Month) -> String {
+    format!(
+        "{} {}",
+        MONTH_NAMES[(month.month() as usize).saturating_sub(1) % 12],
+        month.year()
+    )
+}
+
+/// "Oct 2026".
+pub fn month_short(month: Month) -> String {
+    let name = MONTH_NAMES[(month.month() as usize).saturating_sub(1) % 12];
+    format!("{} {}", name.get(..3).unwrap_or(name), month.year())
+}
+
+/// "Oct 26", for chart axes.
+pub fn month_axis(month: Month) -> String {
+    let name = MONTH_NAMES[(month.month() as usize).saturating_sub(1) % 12];
+    format!(
+        "{} {:02}",
+        name.get(..3).unwrap_or(name),
+        month.year().rem_euclid(100)
+    )
+}
+
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A count with its noun, singular or plural: "1 file", "3 files".
+pub fn count(count: usize, singular: &str, plural: &str) -> String {
+    format!(
+        "{} {}",
+        grouped(count as f64, 0),
+        if count == 1 { singular } else { plural }
+    )
+}
+
+/// A value on a chart axis, in the metric's unit.
+pub fn axis(unit: Unit, value: f64) -> String {
+    match unit {
+        Unit::Rate => percent_level(value),
+        Unit::Money | Unit::MoneyPer => compact(value),
+        Unit::Days | Unit::PerFte => grouped(value, 1),
+        Unit::Points | Unit::Count => grouped(value, 0),
+    }
 }
 
 #[cfg(test)]

@@ -1,31 +1,14 @@
 //! The Markdown memo: one page a COO can paste into a note to the CEO. Company KPIs with the
 //! change against last month and last year, then departments worst first, then what the numbers
-//! rest on (files read, rows rejected).
+//! rest on (data folder, as-of date, rules layers, files read, rows rejected).
 
 use std::fmt::Write;
 
-use super::{Report, format};
+use super::{COMPANY_KPIS, Report, format};
 use crate::escalations::Severity;
 use crate::escalations::store::Status;
 use crate::metrics::{Metric, MetricTable};
 use crate::model::{Dataset, DepartmentId, Month};
-
-/// The company KPIs of the memo, in reading order.
-const KPIS: [Metric; 13] = [
-    Metric::Revenue,
-    Metric::Ebitda,
-    Metric::EbitdaMargin,
-    Metric::CostToRevenue,
-    Metric::CostBudgetVariance,
-    Metric::OnTimeRate,
-    Metric::OverdueOpen,
-    Metric::Utilization,
-    Metric::RevenuePerFte,
-    Metric::Nps,
-    Metric::Csat,
-    Metric::ChurnRate,
-    Metric::RevenueChurnRate,
-];
 
 /// How many escalations the memo lists before pointing to the full report.
 const MAX_ATTENTION: usize = 8;
@@ -73,21 +56,11 @@ fn shown(
     }
 }
 
-pub fn write(
-    report: &Report,
-    dataset: &Dataset,
-    table: &MetricTable,
-    data_dir: &str,
-    month: Month,
-) -> String {
+pub fn write(report: &Report, dataset: &Dataset, table: &MetricTable, month: Month) -> String {
     let mut memo = String::new();
     let previous = month.prev();
     let last_year = month.offset(-12);
-    let rejected: usize = report
-        .sources
-        .iter()
-        .map(|source| source.rows_rejected)
-        .sum();
+    let rejected = report.rows_rejected();
     let unread = report
         .sources
         .iter()
@@ -96,8 +69,10 @@ pub fn write(
     let _ = writeln!(memo, "# Operations summary, {month}\n");
     let _ = writeln!(
         memo,
-        "Data folder `{data_dir}` · as of {} · {} file(s) read{} · {rejected} input row(s) rejected · {} data-quality note(s)\n",
+        "Data folder `{}` · as of {} · rules: {} · {} file(s) read{} · {rejected} input row(s) rejected · {} data-quality note(s)\n",
+        report.data_folder,
         report.as_of,
+        report.rules_line(),
         report.sources.len() - unread,
         if unread > 0 {
             format!(" ({unread} not usable)")
@@ -110,7 +85,7 @@ pub fn write(
     let _ = writeln!(memo, "## Company\n");
     let _ = writeln!(memo, "| KPI | {month} | vs {previous} | vs {last_year} |");
     let _ = writeln!(memo, "|---|--:|--:|--:|");
-    for metric in KPIS {
+    for metric in COMPANY_KPIS {
         if table.get(metric, None, month).is_none() {
             continue;
         }

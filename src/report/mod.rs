@@ -1,15 +1,113 @@
 //! The headless report (SPEC §5): one value built from the dataset, written as JSON (the
-//! contract), CSV or a Markdown memo. The GUI shows the same values.
+//! contract), CSV, a Markdown memo or the HTML board pack. The GUI shows the same values and
+//! exports the same files. Every form says what its numbers rest on: the data folder, the as-of
+//! date, the rules layers in force and how many input rows were rejected.
 
 pub mod csv;
 pub mod format;
+pub mod html;
 pub mod markdown;
+
+use std::path::Path;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::metrics::{MetricTable, MetricValue};
-use crate::model::{DataQualityIssue, Dataset, Month, SourceSummary};
+use crate::escalations::StatusBoard;
+use crate::metrics::{Metric, MetricTable, MetricValue};
+use crate::model::{DataQualityIssue, Dataset, DepartmentId, Month, SourceSummary};
+
+/// The KPI cards of the app's overview and of the board pack, in reading order: money,
+/// delivery, people, customers.
+pub const KPI_CARDS: [Metric; 8] = [
+    Metric::Ebitda,
+    Metric::EbitdaMargin,
+    Metric::CostToRevenue,
+    Metric::OnTimeRate,
+    Metric::Utilization,
+    Metric::Nps,
+    Metric::Csat,
+    Metric::ChurnRate,
+];
+
+/// The company KPIs of the memo and of the board pack's KPI table, in reading order.
+pub const COMPANY_KPIS: [Metric; 13] = [
+    Metric::Revenue,
+    Metric::Ebitda,
+    Metric::EbitdaMargin,
+    Metric::CostToRevenue,
+    Metric::CostBudgetVariance,
+    Metric::OnTimeRate,
+    Metric::OverdueOpen,
+    Metric::Utilization,
+    Metric::RevenuePerFte,
+    Metric::Nps,
+    Metric::Csat,
+    Metric::ChurnRate,
+    Metric::RevenueChurnRate,
+];
+
+/// The columns of each department's P&L, in the app's finance view and in the board pack.
+pub const FINANCE_TABLE: [Metric; 6] = [
+    Metric::Revenue,
+    Metric::Cogs,
+    Metric::Opex,
+    Metric::Ebitda,
+    Metric::EbitdaMargin,
+    Metric::CostBudgetVariance,
+];
+
+/// The columns of the department heat map, in the app and in the board pack.
+pub const HEATMAP_METRICS: [Metric; 10] = [
+    Metric::Revenue,
+    Metric::EbitdaMargin,
+    Metric::CostBudgetVariance,
+    Metric::OnTimeRate,
+    Metric::OverdueOpen,
+    Metric::Utilization,
+    Metric::RevenuePerFte,
+    Metric::Nps,
+    Metric::Csat,
+    Metric::ChurnRate,
+];
+
+/// The line under a KPI card's value that says what it rests on: "on revenue of 1,932,339",
+/// "31 deliverables due", "healthy band 65%–95%", "97 responses", "of 130 active customers".
+pub fn kpi_note(
+    table: &MetricTable,
+    standings: &StatusBoard,
+    metric: Metric,
+    department: Option<DepartmentId>,
+    month: Month,
+) -> Option<String> {
+    let count = |metric: Metric| table.value(metric, department, month);
+    match metric {
+        Metric::Ebitda => count(Metric::Revenue)
+            .map(|revenue| format!("on revenue of {}", format::grouped(revenue, 0))),
+        Metric::OnTimeRate => count(Metric::DeliverablesDue)
+            .map(|due| format::count(due as usize, "deliverable due", "deliverables due")),
+        Metric::Utilization => standings.band(metric, department).and_then(|band| {
+            Some(format!(
+                "healthy band {}–{}",
+                format::percent_level(band.warning_below?),
+                format::percent_level(band.warning_above?)
+            ))
+        }),
+        Metric::Nps => {
+            count(Metric::NpsResponses).map(|n| format::count(n as usize, "response", "responses"))
+        }
+        Metric::Csat => {
+            count(Metric::CsatResponses).map(|n| format::count(n as usize, "rating", "ratings"))
+        }
+        Metric::ChurnRate => count(Metric::ActiveCustomers).map(|n| {
+            format!(
+                "of {}",
+                format::count(n as usize, "active customer", "active customers")
+            )
+        }),
+        _ => None,
+    }
+}
 
 /// One metric value as the report writes it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -38,7 +136,12 @@ impl MetricRow {
 /// The report as SPEC §5 defines it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// The data folder as the user named it.
+    pub data_folder: String,
     pub as_of: NaiveDate,
+    /// The rules layers in force, in the order they were applied
+    /// (see [`crate::escalations::rules::layers`]).
+    pub rules: Vec<String>,
     pub months: Vec<Month>,
     pub departments: Vec<String>,
     pub sources: Vec<SourceSummary>,
@@ -63,9 +166,17 @@ pub fn report_months(dataset: &Dataset, as_of: NaiveDate) -> Vec<Month> {
 }
 
 impl Report {
-    pub fn build(dataset: &Dataset, metrics: &MetricTable, as_of: NaiveDate) -> Report {
+    pub fn build(
+        dataset: &Dataset,
+        metrics: &MetricTable,
+        as_of: NaiveDate,
+        data_folder: &Path,
+        rules: Vec<String>,
+    ) -> Report {
         Report {
+            data_folder: data_folder.display().to_string(),
             as_of,
+            rules,
             months: report_months(dataset, as_of),
             departments: dataset
                 .departments
@@ -81,6 +192,16 @@ impl Report {
             escalations: Vec::new(),
             data_quality: dataset.data_quality.clone(),
         }
+    }
+
+    /// Input rows rejected across all files.
+    pub fn rows_rejected(&self) -> usize {
+        self.sources.iter().map(|source| source.rows_rejected).sum()
+    }
+
+    /// The rules layers as one line: `shipped defaults + DATA_DIR/coo-dashboard.toml`.
+    pub fn rules_line(&self) -> String {
+        self.rules.join(" + ")
     }
 
     pub fn to_json(&self) -> String {

@@ -147,7 +147,7 @@ fn csv_report_has_one_row_per_metric_value() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("metric,department,month,value,low_confidence")
+        Some("metric,department,month,value,low_confidence,data_folder,as_of,rules,rows_rejected")
     );
     assert_eq!(
         lines.filter(|line| !line.is_empty()).count(),

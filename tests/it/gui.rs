@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use coo_dashboard::app::export::SaveRequest;
 use coo_dashboard::app::views::View;
 use coo_dashboard::app::{App, AppOptions, UiState, format};
 use coo_dashboard::escalations::{self, Severity, Status, Store, store};
@@ -590,4 +591,203 @@ fn ctrl_o_opens_the_folder_the_dialog_returns_and_remembers_both_folders() {
     let recent = &app(&harness).ui_state().recent_folders;
     assert_eq!(recent.first().map(PathBuf::as_path), Some(second.path()));
     assert_eq!(recent.get(1).map(PathBuf::as_path), Some(first.path()));
+}
+
+/// Opens the app on `folder` with a save dialog that answers `target/<suggested name>` at once.
+fn open_app_saving_into(folder: &Path, target: &Path) -> Harness<'static, Fixture> {
+    let target = target.to_path_buf();
+    let options = AppOptions {
+        data_dir: Some(folder.to_path_buf()),
+        watch_folder: false,
+    };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1440.0, 900.0))
+        .build_ui_state(
+            move |ui, fixture: &mut Fixture| {
+                let target = target.clone();
+                let app = fixture.app.get_or_insert_with(|| {
+                    App::new(ui.ctx(), UiState::default(), fixture.options.clone())
+                        .with_save_picker(Arc::new(move |request: SaveRequest| {
+                            Some(target.join(request.file_name))
+                        }))
+                });
+                app.app_ui(ui);
+            },
+            Fixture { app: None, options },
+        );
+    wait_until_loaded(&mut harness);
+    harness
+}
+
+/// Clicks "Export…" and then the entry `entry` of its menu, and lets one frame take the click.
+fn click_export(harness: &mut Harness<'_, Fixture>, entry: &str) {
+    harness.get_by_label("Export…").click();
+    harness.run();
+    harness.get_by_label(entry).click();
+    harness.step();
+}
+
+/// Steps frames until the save dialog's thread has answered and the export is written.
+fn wait_for_export(harness: &mut Harness<'_, Fixture>) {
+    for _ in 0..500 {
+        harness.step();
+        if !app(harness).is_exporting() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("the export did not finish");
+}
+
+fn notice_naming(harness: &Harness<'_, Fixture>, path: &Path) -> String {
+    let path = path.display().to_string();
+    app(harness)
+        .notices()
+        .iter()
+        .find(|notice| notice.text.contains(&path))
+        .map(|notice| notice.text.clone())
+        .unwrap_or_else(|| panic!("no notice names {path}: {:?}", app(harness).notices()))
+}
+
+#[test]
+fn export_writes_the_board_pack_and_the_csv_where_the_save_dialog_says_and_names_the_file() {
+    let folder = copy_of_sample_data();
+    let target = tempfile::tempdir().expect("temp dir");
+    let mut harness = open_app_saving_into(folder.path(), target.path());
+
+    click_export(&mut harness, "Board pack (HTML)…");
+    wait_for_export(&mut harness);
+    let pack_path = target.path().join("board-pack-2026-10.html");
+    let notice = notice_naming(&harness, &pack_path);
+    assert!(notice.starts_with("Saved the board pack to "), "{notice}");
+    let html = std::fs::read_to_string(&pack_path).expect("the pack was written");
+    // docs/sample_data.md, company 2026-10: revenue €1,932,339.30, EBITDA €111,145.34, margin
+    // 5.8%, NPS 22.7 from 97 responses; Consulting's margin −9.6%.
+    assert!(html.contains("Operations board pack, October 2026"));
+    for value in [
+        "1,932,339",
+        "111,145",
+        "5.8%",
+        "22.7",
+        "97 responses",
+        "−9.6%",
+    ] {
+        assert!(html.contains(value), "the pack lacks {value}");
+    }
+    assert!(
+        html.contains(&folder.path().display().to_string()),
+        "the pack names its data folder"
+    );
+    // Every KPI card of the overview shows the value the pack's card shows, digit for digit.
+    for metric in report::KPI_CARDS {
+        let card = harness.get_by_label(metric.label());
+        let shown = card.accesskit_node().value().expect("a card value");
+        assert!(
+            html.contains(&format!("<div class=\"value\">{shown}</div>")),
+            "the pack's {} card shows {shown}",
+            metric.label()
+        );
+    }
+
+    click_export(&mut harness, "Metric values (CSV)…");
+    wait_for_export(&mut harness);
+    let csv_path = target.path().join("metrics-2026-10.csv");
+    notice_naming(&harness, &csv_path);
+    let text = std::fs::read_to_string(&csv_path).expect("the CSV was written");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        reader
+            .headers()
+            .expect("a header")
+            .iter()
+            .collect::<Vec<_>>(),
+        [
+            "metric",
+            "department",
+            "month",
+            "value",
+            "low_confidence",
+            "data_folder",
+            "as_of",
+            "rules",
+            "rows_rejected"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(|row| row.expect("a row")).collect();
+    let margin = rows
+        .iter()
+        .find(|row| &row[0] == "ebitda_margin" && row[1].is_empty() && &row[2] == "2026-10")
+        .expect("the company margin of 2026-10");
+    let value: f64 = margin[3].parse().expect("a number");
+    assert!((value - 111_145.34 / 1_932_339.30).abs() < 1e-6, "{value}");
+    // What it rests on: as of 2026-10-31, the shipped rules, one rejected row (the NPS 11).
+    assert_eq!(
+        (&margin[6], &margin[7], &margin[8]),
+        ("2026-10-31", "shipped defaults", "1")
+    );
+}
+
+#[test]
+fn export_of_the_current_view_writes_the_screenshot_as_a_png() {
+    let folder = copy_of_sample_data();
+    let target = tempfile::tempdir().expect("temp dir");
+    let mut harness = open_app_saving_into(folder.path(), target.path());
+    click_view(&mut harness, View::Finance);
+
+    click_export(&mut harness, "Current view (PNG)…");
+    // kittest without a renderer leaves the screenshot request in the frame's output; answer it
+    // as eframe would, with the picture of the frame.
+    let color = egui::Color32::from_rgb(37, 99, 235);
+    let mut answered = false;
+    for _ in 0..500 {
+        harness.step();
+        let requests: Vec<egui::ScreenshotCallback> = harness
+            .output()
+            .viewport_output
+            .values()
+            .flat_map(|viewport| viewport.commands.iter())
+            .filter_map(|command| match command {
+                egui::ViewportCommand::Screenshot(callback) => Some(callback.clone()),
+                _ => None,
+            })
+            .collect();
+        if let Some(callback) = requests.into_iter().next() {
+            callback.complete(Arc::new(egui::ColorImage::new([8, 4], vec![color; 32])));
+            answered = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(answered, "the app asked for a screenshot");
+    wait_for_export(&mut harness);
+
+    let png_path = target.path().join("finance-2026-10.png");
+    notice_naming(&harness, &png_path);
+    let bytes = std::fs::read(&png_path).expect("the picture was written");
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let decoded = image::load_from_memory(&bytes).expect("a PNG").to_rgba8();
+    assert_eq!(decoded.dimensions(), (8, 4));
+    assert_eq!(decoded.get_pixel(7, 3).0, [37, 99, 235, 255]);
+}
+
+#[test]
+fn a_screenshot_the_window_never_takes_is_an_error_notice_and_export_works_again() {
+    let folder = copy_of_sample_data();
+    let target = tempfile::tempdir().expect("temp dir");
+    let mut harness = open_app_saving_into(folder.path(), target.path());
+    click_export(&mut harness, "Current view (PNG)…");
+    // Nobody answers the request: kittest drops it with the frame's output.
+    wait_for_export(&mut harness);
+    let notices = app(&harness).notices();
+    assert!(
+        notices
+            .iter()
+            .any(|notice| notice.is_error && notice.text.contains("could not be taken")),
+        "{notices:?}"
+    );
+    assert!(!target.path().join("overview-2026-10.png").exists());
+    // The menu is usable again.
+    click_export(&mut harness, "Metric values (CSV)…");
+    wait_for_export(&mut harness);
+    assert!(target.path().join("metrics-2026-10.csv").is_file());
 }

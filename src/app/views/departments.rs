@@ -11,18 +11,7 @@ use crate::metrics::Metric;
 use crate::model::DepartmentId;
 
 /// The heat map's columns.
-pub const HEATMAP_METRICS: [Metric; 10] = [
-    Metric::Revenue,
-    Metric::EbitdaMargin,
-    Metric::CostBudgetVariance,
-    Metric::OnTimeRate,
-    Metric::OverdueOpen,
-    Metric::Utilization,
-    Metric::RevenuePerFte,
-    Metric::Nps,
-    Metric::Csat,
-    Metric::ChurnRate,
-];
+pub const HEATMAP_METRICS: [Metric; 10] = crate::report::HEATMAP_METRICS;
 
 pub fn departments_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command>) {
     widgets::view_header_ui(

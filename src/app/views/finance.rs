@@ -208,14 +208,7 @@ fn trend_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
 }
 
 fn department_table_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command>) {
-    let columns = [
-        Metric::Revenue,
-        Metric::Cogs,
-        Metric::Opex,
-        Metric::Ebitda,
-        Metric::EbitdaMargin,
-        Metric::CostBudgetVariance,
-    ];
+    let columns = crate::report::FINANCE_TABLE;
     let mut rows: Vec<Option<DepartmentId>> = ctx
         .prepared
         .departments

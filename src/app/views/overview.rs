@@ -11,16 +11,7 @@ use crate::app::widgets::{self, CardData};
 use crate::metrics::Metric;
 
 /// The cards, in reading order: money, delivery, people, customers.
-pub const KPI_METRICS: [Metric; 8] = [
-    Metric::Ebitda,
-    Metric::EbitdaMargin,
-    Metric::CostToRevenue,
-    Metric::OnTimeRate,
-    Metric::Utilization,
-    Metric::Nps,
-    Metric::Csat,
-    Metric::ChurnRate,
-];
+pub const KPI_METRICS: [Metric; 8] = crate::report::KPI_CARDS;
 
 const CARD_HEIGHT: f32 = 168.0;
 const COLUMNS: usize = 4;
@@ -65,38 +56,13 @@ pub fn card_data<'a>(ctx: &ViewContext<'a>, metric: Metric) -> CardData<'a> {
     let metrics = &ctx.prepared.metrics;
     let current = metrics.get(metric, ctx.department, ctx.month);
     let value = current.and_then(|value| value.value);
-    let count = |metric: Metric| metrics.value(metric, ctx.department, ctx.month);
-    let note = match metric {
-        Metric::Ebitda => count(Metric::Revenue)
-            .map(|revenue| format!("on revenue of {}", format::grouped(revenue, 0))),
-        Metric::EbitdaMargin | Metric::CostToRevenue => None,
-        Metric::OnTimeRate => count(Metric::DeliverablesDue)
-            .map(|due| format::count(due as usize, "deliverable due", "deliverables due")),
-        Metric::Utilization => ctx
-            .prepared
-            .status
-            .band(metric, ctx.department)
-            .and_then(|band| {
-                Some(format!(
-                    "healthy band {}–{}",
-                    format::percent_level(band.warning_below?),
-                    format::percent_level(band.warning_above?)
-                ))
-            }),
-        Metric::Nps => {
-            count(Metric::NpsResponses).map(|n| format::count(n as usize, "response", "responses"))
-        }
-        Metric::Csat => {
-            count(Metric::CsatResponses).map(|n| format::count(n as usize, "rating", "ratings"))
-        }
-        Metric::ChurnRate => count(Metric::ActiveCustomers).map(|n| {
-            format!(
-                "of {}",
-                format::count(n as usize, "active customer", "active customers")
-            )
-        }),
-        _ => None,
-    };
+    let note = crate::report::kpi_note(
+        metrics,
+        &ctx.prepared.status,
+        metric,
+        ctx.department,
+        ctx.month,
+    );
     CardData {
         metric,
         value,

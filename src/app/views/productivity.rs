@@ -7,9 +7,9 @@ use egui_extras::{Column, TableBuilder};
 use egui_plot::{Axis, Bar, BarChart, GridMark, Plot, Span};
 
 use super::{Command, MetricFocus, ViewContext, figures_ui};
-use crate::app::status::Band;
 use crate::app::widgets::Swatch;
 use crate::app::{charts, format, widgets};
+use crate::escalations::Band;
 use crate::metrics::{Metric, Unit};
 use crate::model::DepartmentId;
 
