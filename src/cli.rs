@@ -172,12 +172,42 @@ pub fn load(data_dir: &Path) -> Result<crate::model::Dataset, Failure> {
     Ok(dataset)
 }
 
+/// Stage times on stderr when `COO_DASHBOARD_TIMINGS` is set: where a slow report spends its
+/// time, without a profiler.
+struct Stages {
+    last: std::time::Instant,
+    enabled: bool,
+}
+
+impl Stages {
+    fn start() -> Stages {
+        Stages {
+            last: std::time::Instant::now(),
+            enabled: std::env::var_os("COO_DASHBOARD_TIMINGS").is_some(),
+        }
+    }
+
+    fn done(&mut self, stage: &str) {
+        if self.enabled {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "coo-dashboard: {stage:<24} {:>8.3} s",
+                (now - self.last).as_secs_f64()
+            );
+            self.last = now;
+        }
+    }
+}
+
 fn run_report(args: &ReportArgs) -> Result<(), Failure> {
+    let mut stages = Stages::start();
     let dataset = load(&args.data_dir)?;
+    stages.done("read folder");
     let as_of = report::resolve_as_of(&dataset, args.as_of)
         .ok_or_else(|| Failure::NoData("the data has no dates".to_string()))?;
     let mut metrics =
         crate::metrics::compute(&dataset, as_of).map_err(|error| Failure::Usage(error.into()))?;
+    stages.done("compute metrics");
     // Escalations need the whole history (trend, anomaly), so they come before `--month` trims it.
     let found = escalations::report_escalations(
         &dataset,
@@ -187,6 +217,7 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
         args.state.as_deref(),
     )?;
     let mut escalation_rows = found.rows;
+    stages.done("escalations");
     let month = args.month.unwrap_or_else(|| Month::of(as_of));
     if let Some(month) = args.month {
         escalation_rows.retain(|row| row.month == month);
@@ -220,7 +251,9 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
             })
         }
     };
+    stages.done("build report");
     write_output(args.out.as_deref(), &text)?;
+    stages.done("write");
     Ok(())
 }
 

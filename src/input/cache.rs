@@ -20,7 +20,7 @@ use crate::model::{ColumnMapping, DataQualityIssue, Kind, Shape, SourceSummary};
 pub const CACHE_DIR: &str = ".coo-dashboard/cache";
 
 /// Bump whenever reading a file changes what it yields, so old entries are not used.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 const EXTENSION: &str = "bin";
 

@@ -12,6 +12,7 @@
 //! Every drop is counted on its source and explained in one data-quality entry per pair of files.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use xxhash_rust::xxh3::Xxh3Builder;
@@ -138,15 +139,14 @@ fn drop_exact_duplicates<T>(
     seen: &mut Seen,
     drops: &mut Drops,
 ) -> Vec<Parsed<T>> {
-    seen.reserve(rows.len());
     rows.into_iter()
-        .filter(|parsed| match seen.get(&parsed.fingerprint) {
-            Some(&original) => {
-                drops.duplicate(parsed.origin, original);
+        .filter(|parsed| match seen.entry(parsed.fingerprint) {
+            Entry::Occupied(original) => {
+                drops.duplicate(parsed.origin, *original.get());
                 false
             }
-            None => {
-                seen.insert(parsed.fingerprint, parsed.origin);
+            Entry::Vacant(slot) => {
+                slot.insert(parsed.origin);
                 true
             }
         })
@@ -253,6 +253,7 @@ fn posting_as_row(posting: &Posting) -> FinanceRow {
 pub fn combine(files: Vec<ParsedRows>, dataset: &mut Dataset) {
     let mut drops = Drops::default();
     let mut seen = Seen::default();
+    seen.reserve(files.iter().map(ParsedRows::len).sum());
 
     let mut finance_wide = Vec::new();
     let mut ledger = Vec::new();

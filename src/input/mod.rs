@@ -535,18 +535,6 @@ fn parse_first_recognised(
         };
         let header_line = table.rows.line_of(header_index).unwrap_or(1);
         let data_rows = (&table.rows, header_index + 1);
-        let (kind, shape, detection) = match recognised {
-            Recognised::Known(kind, shape) => (kind, shape, None),
-            Recognised::SurveyByValues => {
-                let (kind, rule) = rows::survey_kind_from_values(&header, data_rows.0, data_rows.1);
-                (kind, Shape::List, Some(rule))
-            }
-        };
-        let detection = detection.or_else(|| match (kind, header.score_hint) {
-            (Kind::Nps, _) => Some("the score column's header speaks of recommending".to_string()),
-            (Kind::Csat, _) => Some("the score column's header speaks of satisfaction".to_string()),
-            _ => None,
-        });
         for warning in &table.notes.warnings {
             dataset.data_quality.push(DataQualityIssue {
                 file: relative.to_string(),
@@ -572,7 +560,28 @@ fn parse_first_recognised(
                 action: Action::ColumnIgnored,
             });
         }
-        if table.rows.line_of(header_index + 1).is_none() {
+        let outcome = rows::parse_rows(
+            recognised,
+            &header,
+            data_rows,
+            &table.notes,
+            source,
+            relative,
+            &mut dataset.departments,
+        );
+        let (kind, shape) = (outcome.kind, outcome.shape);
+        let detection = outcome
+            .detection
+            .or_else(|| match (kind, header.score_hint) {
+                (Kind::Nps, _) => {
+                    Some("the score column's header speaks of recommending".to_string())
+                }
+                (Kind::Csat, _) => {
+                    Some("the score column's header speaks of satisfaction".to_string())
+                }
+                _ => None,
+            });
+        if outcome.rows_read == 0 {
             dataset.data_quality.push(DataQualityIssue {
                 file: relative.to_string(),
                 line: Some(header_line),
@@ -584,15 +593,6 @@ fn parse_first_recognised(
                 action: Action::FileSkipped,
             });
         }
-        let outcome = rows::parse_rows(
-            (kind, shape),
-            &header,
-            data_rows,
-            &table.notes,
-            source,
-            relative,
-            &mut dataset.departments,
-        );
         dataset.data_quality.extend(outcome.issues);
         if let TableRows::Text(text) = &table.rows
             && let Some(why) = text.stopped()

@@ -4,13 +4,13 @@
 //! stops the others.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 use std::ops::ControlFlow;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::headers::{Field, HeaderMap, normalise_header};
+use super::headers::{Field, HeaderMap, Recognised, normalise_header};
 use super::reader::{CellRef, RowView, TableNotes, TableRows};
 use super::values::{
     DateOrder, DateOrderTally, NumberStyle, NumberStyleTally, excel_serial_date, parse_date,
@@ -63,6 +63,23 @@ pub enum ParsedRows {
 }
 
 impl ParsedRows {
+    pub fn len(&self) -> usize {
+        match self {
+            ParsedRows::FinanceWide(rows) => rows.len(),
+            ParsedRows::FinanceLedger(rows) => rows.len(),
+            ParsedRows::Deliveries(rows) => rows.len(),
+            ParsedRows::Workforce(rows) => rows.len(),
+            ParsedRows::Nps(rows) => rows.len(),
+            ParsedRows::Csat(rows) => rows.len(),
+            ParsedRows::Customers(rows) => rows.len(),
+            ParsedRows::CustomerSummary(rows) => rows.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Renumbers departments after a file was read with its own [`Departments`]: `map[local]`
     /// is the id in the folder's departments.
     pub fn remap_departments(&mut self, map: &[Option<DepartmentId>]) {
@@ -148,6 +165,10 @@ typed_row!(
 /// The outcome of reading one table's rows.
 #[derive(Debug)]
 pub struct RowsOutcome {
+    pub kind: Kind,
+    pub shape: Shape,
+    /// How the kind was decided where the header alone could not.
+    pub detection: Option<String>,
     pub rows: ParsedRows,
     pub rows_read: usize,
     pub rows_rejected: usize,
@@ -168,8 +189,8 @@ struct Columns<'a> {
     header: &'a HeaderMap,
     number_styles: HashMap<Field, NumberStyle>,
     date_orders: HashMap<Field, DateOrder>,
-    /// The headers normalised once, for row fingerprints.
-    normalised: Vec<String>,
+    /// The seed of row fingerprints: the headers normalised once.
+    header_seed: u64,
 }
 
 const NUMBER_FIELDS: &[Field] = &[
@@ -212,6 +233,7 @@ impl<'a> Columns<'a> {
         notes: &TableNotes,
         file: &str,
         issues: &mut Vec<DataQualityIssue>,
+        mut survey: Option<(usize, &mut SurveyEvidence)>,
     ) -> Columns<'a> {
         let mut number_columns: Vec<(usize, Field, NumberStyleTally)> = Vec::new();
         let mut date_columns: Vec<(usize, Field, DateOrderTally)> = Vec::new();
@@ -224,8 +246,11 @@ impl<'a> Columns<'a> {
                 date_columns.push((position, field, DateOrderTally::default()));
             }
         }
-        if !number_columns.is_empty() || !date_columns.is_empty() {
+        if !number_columns.is_empty() || !date_columns.is_empty() || survey.is_some() {
             rows.scan(skip, |row| {
+                if let Some((position, evidence)) = &mut survey {
+                    evidence.add(row.get(*position));
+                }
                 for (position, _, tally) in &mut number_columns {
                     if let CellRef::Text(text) = row.get(*position) {
                         tally.add(text);
@@ -262,7 +287,7 @@ impl<'a> Columns<'a> {
             header,
             number_styles,
             date_orders,
-            normalised: header.headers.iter().map(|h| normalise_header(h)).collect(),
+            header_seed: header_seed(header),
         }
     }
 
@@ -416,18 +441,35 @@ impl<'a> Columns<'a> {
 }
 
 /// A stable fingerprint of a row's raw cells, keyed by normalised header so two exports of the
-/// same data with the same columns match. xxh3 with a fixed seed: the same row gives the same
-/// fingerprint in every run, so fingerprints can be cached.
-fn fingerprint(normalised: &[String], row: &RowView<'_>) -> u64 {
-    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
-    for (position, name) in normalised.iter().enumerate() {
-        name.hash(&mut hasher);
+/// same data with the same columns match: xxh3 of the trimmed cells, seeded with the hash of
+/// the normalised headers. The same row gives the same fingerprint in every run, so
+/// fingerprints can be cached. `buffer` is scratch space reused from row to row.
+fn fingerprint(header_seed: u64, row: &RowView<'_>, width: usize, buffer: &mut Vec<u8>) -> u64 {
+    buffer.clear();
+    for position in 0..width {
         match row.get(position) {
-            CellRef::Number(number) => number.to_bits().hash(&mut hasher),
-            other => other.as_text().trim().hash(&mut hasher),
+            CellRef::Number(number) => {
+                buffer.push(1);
+                buffer.extend_from_slice(&number.to_bits().to_le_bytes());
+            }
+            other => {
+                buffer.push(0);
+                buffer.extend_from_slice(other.as_text().trim().as_bytes());
+            }
         }
+        buffer.push(0xff);
     }
-    hasher.finish()
+    xxhash_rust::xxh3::xxh3_64_with_seed(buffer, header_seed)
+}
+
+/// The seed of a table's row fingerprints: its normalised headers.
+fn header_seed(header: &HeaderMap) -> u64 {
+    let mut buffer = Vec::new();
+    for name in &header.headers {
+        buffer.extend_from_slice(normalise_header(name).as_bytes());
+        buffer.push(0xff);
+    }
+    xxhash_rust::xxh3::xxh3_64(&buffer)
 }
 
 /// The P&L category of a ledger posting's category text.
@@ -496,50 +538,47 @@ fn nps_score(value: f64) -> Result<u8, String> {
     Ok(value as u8)
 }
 
-/// Decides NPS vs CSAT from a plain `score`/`rating` column's values (SPEC §2): text ratings →
-/// csat; any 0 or any value above 5 → nps; otherwise csat. Returns the kind and the rule.
-pub fn survey_kind_from_values(
-    header: &HeaderMap,
-    rows: &TableRows,
-    skip: usize,
-) -> (Kind, String) {
-    let Some(position) = header.position(Field::Score) else {
-        return (Kind::Csat, "no score column".to_string());
-    };
-    let mut any_text = false;
-    let mut any_nps_value = false;
-    rows.scan(skip, |row| {
-        match row.get(position) {
-            CellRef::Number(number) => any_nps_value |= number == 0.0 || number > 5.0,
-            cell @ CellRef::Text(text) => match parse_number(text, NumberStyle::DecimalPoint) {
-                Ok(Some(number)) => any_nps_value |= number == 0.0 || number > 5.0,
-                Ok(None) => {}
-                Err(_) => any_text |= csat_score(cell).is_ok(),
-            },
+/// Evidence for NPS vs CSAT from a plain `score`/`rating` column's values (SPEC §2): text
+/// ratings → csat; any 0 or any value above 5 → nps; otherwise csat.
+#[derive(Debug, Default)]
+pub struct SurveyEvidence {
+    any_text: bool,
+    any_nps_value: bool,
+}
+
+impl SurveyEvidence {
+    fn add(&mut self, cell: CellRef<'_>) {
+        match cell {
+            CellRef::Number(number) => self.any_nps_value |= number == 0.0 || number > 5.0,
+            CellRef::Text(text) if !self.any_text => {
+                match parse_number(text, NumberStyle::DecimalPoint) {
+                    Ok(Some(number)) => self.any_nps_value |= number == 0.0 || number > 5.0,
+                    Ok(None) => {}
+                    Err(_) => self.any_text |= csat_score(cell).is_ok(),
+                }
+            }
             _ => {}
         }
-        // A text rating settles it (text wins over any number), so the pass can stop there.
-        if any_text {
-            ControlFlow::Break(())
+    }
+
+    /// The kind and the rule that decided it.
+    fn verdict(&self) -> (Kind, String) {
+        if self.any_text {
+            (Kind::Csat, "text ratings (good/bad) mean CSAT".to_string())
+        } else if self.any_nps_value {
+            (
+                Kind::Nps,
+                "a score of 0 or above 5 means NPS (0–10)".to_string(),
+            )
         } else {
-            ControlFlow::Continue(())
+            (Kind::Csat, "every score is within 1–5, so CSAT".to_string())
         }
-    });
-    if any_text {
-        (Kind::Csat, "text ratings (good/bad) mean CSAT".to_string())
-    } else if any_nps_value {
-        (
-            Kind::Nps,
-            "a score of 0 or above 5 means NPS (0–10)".to_string(),
-        )
-    } else {
-        (Kind::Csat, "every score is within 1–5, so CSAT".to_string())
     }
 }
 
 /// Reads `rows` (the rows after the header) as `kind`/`shape`.
 pub fn parse_rows(
-    (kind, shape): (Kind, Shape),
+    recognised: Recognised,
     header: &HeaderMap,
     (rows, skip): (&TableRows, usize),
     notes: &TableNotes,
@@ -548,10 +587,30 @@ pub fn parse_rows(
     departments: &mut Departments,
 ) -> RowsOutcome {
     let mut issues = Vec::new();
-    let columns = Columns::new(header, rows, skip, notes, file, &mut issues);
+    // The values decide NPS vs CSAT for a plain score column; the evidence is gathered in the
+    // same pass that settles the columns' styles.
+    let mut evidence = SurveyEvidence::default();
+    let survey = match recognised {
+        Recognised::SurveyByValues => header
+            .position(Field::Score)
+            .map(|position| (position, &mut evidence)),
+        Recognised::Known(..) => None,
+    };
+    let columns = Columns::new(header, rows, skip, notes, file, &mut issues, survey);
+    let (kind, shape, detection) = match recognised {
+        Recognised::Known(kind, shape) => (kind, shape, None),
+        Recognised::SurveyByValues if header.has(Field::Score) => {
+            let (kind, rule) = evidence.verdict();
+            (kind, Shape::List, Some(rule))
+        }
+        Recognised::SurveyByValues => {
+            (Kind::Csat, Shape::List, Some("no score column".to_string()))
+        }
+    };
     let mut rows_read = 0usize;
     // Department cells repeat a handful of names a million times: look each spelling up once.
-    let mut department_ids: HashMap<String, Option<DepartmentId>> = HashMap::new();
+    let mut department_ids: HashMap<String, Option<DepartmentId>, xxhash_rust::xxh3::Xxh3Builder> =
+        HashMap::default();
     let mut rejected = 0usize;
     let mut ignored_categories: HashMap<String, (usize, usize)> = HashMap::new();
     let mut without_department: Option<(usize, usize)> = None;
@@ -584,7 +643,8 @@ pub fn parse_rows(
 
     macro_rules! collect {
         ($variant:ident, |$row:ident, $origin:ident, $department:ident| $body:block) => {{
-            let mut parsed = Vec::new();
+            let mut parsed = Vec::with_capacity(rows.estimated_len());
+            let mut scratch = Vec::new();
             rows.scan(skip, |view| {
                 rows_read += 1;
                 let $row = &view;
@@ -622,7 +682,7 @@ pub fn parse_rows(
                 }
                 let result = (|| -> Result<Option<_>, Problem> { $body })();
                 match result {
-                    Ok(Some(row)) => parsed.push(Parsed { origin: $origin, fingerprint: fingerprint(&columns.normalised, $row), row }),
+                    Ok(Some(row)) => parsed.push(Parsed { origin: $origin, fingerprint: fingerprint(columns.header_seed, $row, width, &mut scratch), row }),
                     Ok(None) => {}
                     Err(problem) => reject(&mut issues, $row.line, problem),
                 }
@@ -856,6 +916,9 @@ pub fn parse_rows(
         });
     }
     RowsOutcome {
+        kind,
+        shape,
+        detection,
         rows: parsed,
         rows_read,
         rows_rejected: rejected,

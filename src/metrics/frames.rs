@@ -61,7 +61,13 @@ fn to_frame(input: &GroupInput) -> PolarsResult<DataFrame> {
         Column::new("department".into(), &input.departments),
     ];
     for (name, values) in &input.columns {
-        columns.push(Column::new((*name).into(), values));
+        // A column without gaps (counts, flags) goes in as plain values, without a validity
+        // mask built one value at a time.
+        let dense: Option<Vec<f64>> = values.iter().copied().collect();
+        columns.push(match dense {
+            Some(dense) => Column::new((*name).into(), dense),
+            None => Column::new((*name).into(), values),
+        });
     }
     DataFrame::new(height, columns)
 }
@@ -101,7 +107,6 @@ fn f64_column(frame: &DataFrame, name: &str) -> PolarsResult<Vec<f64>> {
 fn read_groups(
     frame: &DataFrame,
     names: &[&'static str],
-    by_department: bool,
     into: &mut GroupSums,
 ) -> PolarsResult<()> {
     let months: Vec<i32> = frame
@@ -110,11 +115,8 @@ fn read_groups(
         .iter()
         .map(|m| m.unwrap_or_default())
         .collect();
-    let departments: Vec<Option<DepartmentId>> = if by_department {
-        frame.column("department")?.u32()?.iter().collect()
-    } else {
-        vec![None; months.len()]
-    };
+    let departments: Vec<Option<DepartmentId>> =
+        frame.column("department")?.u32()?.iter().collect();
     let rows = f64_column(frame, "__rows")?;
     let sums: Vec<Vec<f64>> = names
         .iter()
@@ -149,15 +151,29 @@ pub fn group_sums(input: &GroupInput) -> Result<GroupSums, MetricsError> {
         if input.months.is_empty() {
             return Ok(groups);
         }
+        // One pass over month × department (rows without a department form their own group);
+        // the company figures are the sums of those groups.
         let frame = to_frame(input)?.lazy();
-        let by_department = aggregate(
-            frame.clone().filter(col("department").is_not_null()),
-            &["month", "department"],
-            &names,
-        )?;
-        read_groups(&by_department, &names, true, &mut groups)?;
-        let company = aggregate(frame, &["month"], &names)?;
-        read_groups(&company, &names, false, &mut groups)?;
+        let groups_by_department = aggregate(frame, &["month", "department"], &names)?;
+        let mut by_department = GroupSums::new();
+        read_groups(&groups_by_department, &names, &mut by_department)?;
+        for ((month, department), sums) in by_department {
+            let company = groups.entry((month, None)).or_insert_with(|| Sums {
+                rows: 0,
+                sums: vec![0.0; names.len()],
+                present: vec![0; names.len()],
+            });
+            company.rows += sums.rows;
+            for (total, value) in company.sums.iter_mut().zip(&sums.sums) {
+                *total += value;
+            }
+            for (total, count) in company.present.iter_mut().zip(&sums.present) {
+                *total += count;
+            }
+            if department.is_some() {
+                groups.insert((month, department), sums);
+            }
+        }
         Ok(groups)
     };
     run().map_err(|error| MetricsError(error.to_string()))

@@ -267,7 +267,8 @@ pub struct NpsBreakdown {
 #[derive(Debug, Clone, Default)]
 pub struct MetricTable {
     values: Vec<MetricValue>,
-    index: HashMap<(Metric, Option<DepartmentId>, Month), usize>,
+    /// Keys are small and trusted: a fast hash, not SipHash (hundreds of thousands of values).
+    index: HashMap<(Metric, Option<DepartmentId>, Month), usize, xxhash_rust::xxh3::Xxh3Builder>,
     /// Promoters / passives / detractors per (department, month).
     pub nps_breakdown: HashMap<(Option<DepartmentId>, Month), NpsBreakdown>,
 }

@@ -180,6 +180,15 @@ impl TableRows {
         }
     }
 
+    /// About how many rows the table has (at least as many as it has): sizes the typed rows
+    /// once instead of growing them by doubling.
+    pub fn estimated_len(&self) -> usize {
+        match self {
+            TableRows::Cells(rows) => rows.len(),
+            TableRows::Text(text) => text.line_count(),
+        }
+    }
+
     /// The `index`-th non-blank row's line number.
     pub fn line_of(&self, index: usize) -> Option<usize> {
         let mut line = None;

@@ -273,6 +273,11 @@ impl TextRows {
         }
     }
 
+    /// Lines in the text: no fewer than its records.
+    pub fn line_count(&self) -> usize {
+        self.text.bytes().filter(|&b| b == b'\n').count() + 1
+    }
+
     /// Why a pass stopped before the end of the text, if one did.
     pub fn stopped(&self) -> Option<&str> {
         self.stopped.get().map(String::as_str)
