@@ -3,32 +3,18 @@
 //! default (`COO_BENCH_SCALE=100000` for a smaller one) and is generated once into the system
 //! temp folder. The end-to-end figure against DuckDB and pandas is `benches/peers/compare.py`.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use coo_dashboard::escalations::{self, rules::Rules};
 use coo_dashboard::input::{LoadOptions, load_folder};
 use coo_dashboard::metrics;
 use coo_dashboard::report::{self, Report};
-use coo_dashboard::synthetic::{Scale, write_set};
+use coo_dashboard::synthetic::{bench_scale, reference_set};
 use criterion::{Criterion, criterion_group, criterion_main};
 
-fn reference_folder() -> (usize, PathBuf) {
-    let scale: usize = std::env::var("COO_BENCH_SCALE")
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(1_000_000);
-    let folder = std::env::temp_dir().join(format!("coo-dashboard-bench-{scale}"));
-    let complete = folder.join(".complete");
-    if !complete.exists() {
-        write_set(&folder, Scale::reference(scale)).expect("the reference set is written");
-        std::fs::write(&complete, b"").expect("the marker is written");
-    }
-    (scale, folder)
-}
-
 fn stages(c: &mut Criterion) {
-    let (scale, folder) = reference_folder();
+    let scale = bench_scale();
+    let folder = reference_set(scale).expect("the reference set is written");
     let uncached = LoadOptions {
         use_cache: false,
         ..LoadOptions::default()

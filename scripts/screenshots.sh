@@ -18,7 +18,7 @@ binary="${CARGO_TARGET_DIR:-target}/debug/coo-dashboard"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cp "$binary" "$work/coo-dashboard"
-cp -r sample_data "$work/sample_data"
+cp -r "${SCREENSHOT_DATA:-sample_data}" "$work/sample_data"  # SCREENSHOT_DATA: another folder
 rm -rf "$work/sample_data/.coo-dashboard"
 mkdir -m 700 "$work/runtime" "$work/home"
 

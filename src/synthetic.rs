@@ -105,6 +105,11 @@ impl Calendar {
         }
     }
 
+    /// The day after the last month.
+    fn end(&self) -> NaiveDate {
+        self.first_day + Days::new(self.days)
+    }
+
     fn random_day(&self, rng: &mut fastrand::Rng) -> NaiveDate {
         self.first_day + Days::new(rng.u64(0..self.days))
     }
@@ -192,6 +197,8 @@ fn deliveries(
             80..95 => Some(due + Days::new(rng.u64(1..41))),
             _ => None,
         };
+        // The export is taken at the end of the last month: later deliveries have not happened.
+        let delivered = delivered.filter(|day| *day < calendar.end());
         let budget = rng.u32(5_000..200_000) as f64;
         let actual = budget * (0.8 + rng.f64() * 0.4);
         write!(out, "D{i:07},{},{due},", pick(departments, rng))?;
@@ -287,4 +294,24 @@ fn customers(
         )?;
     }
     Ok(())
+}
+
+/// The reference set at N responses in the system temp folder, written on first use and reused
+/// after (benchmarks share it).
+pub fn reference_set(responses: usize) -> Result<std::path::PathBuf> {
+    let folder = std::env::temp_dir().join(format!("coo-dashboard-bench-{responses}"));
+    let complete = folder.join(".complete");
+    if !complete.exists() {
+        write_set(&folder, Scale::reference(responses))?;
+        std::fs::write(&complete, b"")?;
+    }
+    Ok(folder)
+}
+
+/// N from `COO_BENCH_SCALE`, 1,000,000 (the reference set) when unset.
+pub fn bench_scale() -> usize {
+    std::env::var("COO_BENCH_SCALE")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(1_000_000)
 }

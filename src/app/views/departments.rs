@@ -48,7 +48,14 @@ pub fn departments_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Com
                 );
             }
         });
+        let row_width = name_width + (cell_width + gap) * HEATMAP_METRICS.len() as f32;
         for department in rows {
+            // Rows scrolled out of sight only take their space: 200 departments draw like 20.
+            let row_rect = egui::Rect::from_min_size(ui.cursor().min, vec2(row_width, cell_height));
+            if !ui.is_rect_visible(row_rect) {
+                ui.allocate_space(vec2(row_width, cell_height));
+                continue;
+            }
             ui.horizontal(|ui| {
                 let name = ctx.prepared.department_name(department);
                 let text = if department.is_none() {

@@ -244,72 +244,68 @@ fn department_table_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Co
                 )
             });
         })
-        .body(|mut body| {
-            for department in rows {
-                body.row(22.0, |mut row| {
-                    row.set_selected(department.is_some() && department == ctx.department);
-                    row.col(|ui| {
-                        let name = ctx.prepared.department_name(department);
-                        let text = if department.is_none() {
-                            RichText::new("Company total").strong()
-                        } else {
-                            RichText::new(name)
-                        };
-                        if ui
-                            .link(text)
-                            .on_hover_text("Show EBITDA margin in detail")
-                            .clicked()
-                        {
-                            commands.push(Command::ShowMetric(MetricFocus {
-                                metric: Metric::EbitdaMargin,
-                                department,
-                            }));
-                        }
-                    });
-                    for metric in columns {
-                        let value = ctx.prepared.metrics.value(metric, department, ctx.month);
-                        row.col(|ui| {
-                            let mut text = RichText::new(format::metric_value(metric, value));
-                            if metric == Metric::CostBudgetVariance
-                                && let Some(variance) = value
-                            {
-                                text = text.color(ctx.palette.for_move(Some(false), variance));
-                            }
-                            if department.is_none() {
-                                text = text.strong();
-                            }
-                            widgets::number_cell_ui(ui, text);
-                        });
+        .body(|body| {
+            // Only the rows on screen are laid out: 200 departments cost what 20 do.
+            body.rows(22.0, rows.len(), |mut row| {
+                let department = rows[row.index()];
+                row.set_selected(department.is_some() && department == ctx.department);
+                row.col(|ui| {
+                    let name = ctx.prepared.department_name(department);
+                    let text = if department.is_none() {
+                        RichText::new("Company total").strong()
+                    } else {
+                        RichText::new(name)
+                    };
+                    if ui
+                        .link(text)
+                        .on_hover_text("Show EBITDA margin in detail")
+                        .clicked()
+                    {
+                        commands.push(Command::ShowMetric(MetricFocus {
+                            metric: Metric::EbitdaMargin,
+                            department,
+                        }));
                     }
-                    let margin =
-                        ctx.prepared
-                            .metrics
-                            .value(Metric::EbitdaMargin, department, ctx.month);
-                    let previous = ctx.prepared.metrics.value(
-                        Metric::EbitdaMargin,
-                        department,
-                        ctx.comparison_month(),
-                    );
-                    row.col(|ui| match (margin, previous) {
-                        (Some(margin), Some(previous)) => {
-                            let color = ctx.palette.for_improvement(format::improvement(
-                                Metric::EbitdaMargin,
-                                margin,
-                                previous,
-                            ));
-                            widgets::number_cell_ui(
-                                ui,
-                                RichText::new(format::delta(
-                                    Metric::EbitdaMargin,
-                                    margin,
-                                    previous,
-                                ))
-                                .color(color),
-                            );
-                        }
-                        _ => widgets::number_cell_ui(ui, "–"),
-                    });
                 });
-            }
+                for metric in columns {
+                    let value = ctx.prepared.metrics.value(metric, department, ctx.month);
+                    row.col(|ui| {
+                        let mut text = RichText::new(format::metric_value(metric, value));
+                        if metric == Metric::CostBudgetVariance
+                            && let Some(variance) = value
+                        {
+                            text = text.color(ctx.palette.for_move(Some(false), variance));
+                        }
+                        if department.is_none() {
+                            text = text.strong();
+                        }
+                        widgets::number_cell_ui(ui, text);
+                    });
+                }
+                let margin =
+                    ctx.prepared
+                        .metrics
+                        .value(Metric::EbitdaMargin, department, ctx.month);
+                let previous = ctx.prepared.metrics.value(
+                    Metric::EbitdaMargin,
+                    department,
+                    ctx.comparison_month(),
+                );
+                row.col(|ui| match (margin, previous) {
+                    (Some(margin), Some(previous)) => {
+                        let color = ctx.palette.for_improvement(format::improvement(
+                            Metric::EbitdaMargin,
+                            margin,
+                            previous,
+                        ));
+                        widgets::number_cell_ui(
+                            ui,
+                            RichText::new(format::delta(Metric::EbitdaMargin, margin, previous))
+                                .color(color),
+                        );
+                    }
+                    _ => widgets::number_cell_ui(ui, "–"),
+                });
+            });
         });
 }

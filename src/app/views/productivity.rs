@@ -71,8 +71,11 @@ fn band_span(ctx: &ViewContext<'_>, band: (f64, f64), axis: Axis) -> Span {
         .border_color(ctx.palette.good.gamma_multiply(0.5))
 }
 
+/// Bars the department chart draws before it picks the departments furthest from the band.
+const MAX_BARS: usize = 10;
+
 fn by_department_ui(ui: &mut Ui, ctx: &ViewContext<'_>, band: (f64, f64)) {
-    let rows: Vec<(String, f64)> = ctx
+    let mut rows: Vec<(String, f64)> = ctx
         .prepared
         .departments
         .iter()
@@ -86,6 +89,14 @@ fn by_department_ui(ui: &mut Ui, ctx: &ViewContext<'_>, band: (f64, f64)) {
     if rows.is_empty() {
         ui.label(RichText::new("No workforce data for this month.").weak());
         return;
+    }
+    // More bars than fit as readable rows: show those furthest from the middle of the band
+    // (outside it first), worst at the top; the table below lists every department.
+    let all = rows.len();
+    if all > MAX_BARS {
+        let middle = (band.0 + band.1) / 2.0;
+        rows.sort_by(|a, b| (b.1 - middle).abs().total_cmp(&(a.1 - middle).abs()));
+        rows.truncate(MAX_BARS);
     }
     let color = |value: f64| -> Color32 {
         if value < band.0 || value > band.1 {
@@ -120,8 +131,18 @@ fn by_department_ui(ui: &mut Ui, ctx: &ViewContext<'_>, band: (f64, f64)) {
             ),
         ],
     );
+    if all > MAX_BARS {
+        ui.label(
+            RichText::new(format!(
+                "The {MAX_BARS} of {all} departments furthest from the middle of the band; the table lists all."
+            ))
+            .weak()
+            .small(),
+        );
+    }
     Plot::new("utilization by department")
-        .height(200.0)
+        // About 30 px a bar: the axis shows a name only where names do not crowd.
+        .height((30.0 * count as f32).max(200.0))
         .allow_zoom(false)
         .allow_drag(false)
         .allow_scroll(false)
@@ -232,49 +253,47 @@ fn table_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command>) {
                 )
             });
         })
-        .body(|mut body| {
-            for department in rows {
-                body.row(22.0, |mut row| {
-                    row.set_selected(department.is_some() && department == ctx.department);
-                    row.col(|ui| {
-                        let text = match department {
-                            None => RichText::new("Company").strong(),
-                            Some(_) => RichText::new(ctx.prepared.department_name(department)),
-                        };
-                        if ui
-                            .link(text)
-                            .on_hover_text("Show utilization in detail")
-                            .clicked()
-                        {
-                            commands.push(Command::ShowMetric(MetricFocus {
-                                metric: Metric::Utilization,
-                                department,
-                            }));
-                        }
-                    });
-                    for metric in columns {
-                        let value = ctx.prepared.metrics.value(metric, department, ctx.month);
-                        row.col(|ui| {
-                            widgets::number_cell_ui(ui, format::metric_value(metric, value))
-                        });
+        .body(|body| {
+            // Only the rows on screen are laid out: 200 departments cost what 20 do.
+            body.rows(22.0, rows.len(), |mut row| {
+                let department = rows[row.index()];
+                row.set_selected(department.is_some() && department == ctx.department);
+                row.col(|ui| {
+                    let text = match department {
+                        None => RichText::new("Company").strong(),
+                        Some(_) => RichText::new(ctx.prepared.department_name(department)),
+                    };
+                    if ui
+                        .link(text)
+                        .on_hover_text("Show utilization in detail")
+                        .clicked()
+                    {
+                        commands.push(Command::ShowMetric(MetricFocus {
+                            metric: Metric::Utilization,
+                            department,
+                        }));
                     }
-                    let value =
-                        ctx.prepared
-                            .metrics
-                            .value(Metric::Utilization, department, ctx.month);
-                    let previous = ctx.prepared.metrics.value(
-                        Metric::Utilization,
-                        department,
-                        ctx.comparison_month(),
-                    );
-                    row.col(|ui| match (value, previous) {
-                        (Some(value), Some(previous)) => widgets::number_cell_ui(
-                            ui,
-                            format::delta(Metric::Utilization, value, previous),
-                        ),
-                        _ => widgets::number_cell_ui(ui, "–"),
-                    });
                 });
-            }
+                for metric in columns {
+                    let value = ctx.prepared.metrics.value(metric, department, ctx.month);
+                    row.col(|ui| widgets::number_cell_ui(ui, format::metric_value(metric, value)));
+                }
+                let value = ctx
+                    .prepared
+                    .metrics
+                    .value(Metric::Utilization, department, ctx.month);
+                let previous = ctx.prepared.metrics.value(
+                    Metric::Utilization,
+                    department,
+                    ctx.comparison_month(),
+                );
+                row.col(|ui| match (value, previous) {
+                    (Some(value), Some(previous)) => widgets::number_cell_ui(
+                        ui,
+                        format::delta(Metric::Utilization, value, previous),
+                    ),
+                    _ => widgets::number_cell_ui(ui, "–"),
+                });
+            });
         });
 }
