@@ -6,7 +6,6 @@
 //! still a hit. The cache is a convenience: an entry that cannot be written or read back is
 //! ignored and the file is read from scratch.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -164,16 +163,18 @@ impl Cache {
     /// Keeps `entry` under `key`: written to a temporary file and renamed, so a reader never
     /// sees half an entry. Failing to write (a read-only folder, a full disk) is not an error.
     pub fn put(&self, key: Key, entry: &EntryRef<'_>) {
-        let Ok(bytes) = postcard::to_allocvec(entry) else {
-            return;
-        };
         if std::fs::create_dir_all(&self.folder).is_err() {
             return;
         }
-        let Ok(mut file) = tempfile::NamedTempFile::new_in(&self.folder) else {
+        let Ok(file) = tempfile::NamedTempFile::new_in(&self.folder) else {
             return;
         };
-        if file.write_all(&bytes).is_ok() {
+        // Streamed to the file: a million rows never exist twice in memory.
+        let mut writer = std::io::BufWriter::with_capacity(1 << 16, file);
+        if postcard::to_io(entry, &mut writer).is_err() {
+            return;
+        }
+        if let Ok(file) = writer.into_inner() {
             let _ = file.persist(self.folder.join(key.file_name()));
         }
     }
