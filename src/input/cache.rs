@@ -13,7 +13,13 @@ use xxhash_rust::xxh3::Xxh3;
 
 use super::headers::UserMappings;
 use super::rows::ParsedRows;
-use crate::model::{ColumnMapping, DataQualityIssue, Kind, Shape, SourceSummary};
+use chrono::{Datelike, NaiveDate};
+
+use crate::model::{
+    ColumnMapping, CsatRating, CsatScore, CustomerRow, CustomerSummaryRow, DataQualityIssue,
+    Dataset, DeliveryRow, FinanceRow, Kind, NpsResponse, RowRef, Shape, SourceSummary,
+    WorkforceRow,
+};
 
 /// The cache folder, inside the data folder's hidden `.coo-dashboard` (never read as data).
 pub const CACHE_DIR: &str = ".coo-dashboard/cache";
@@ -49,6 +55,24 @@ impl Key {
         hasher.update(&(bytes.len() as u64).to_le_bytes());
         hasher.update(bytes);
         Key(hasher.digest128())
+    }
+
+    /// The key of a whole folder's combined reading: its files in order, each with its name and
+    /// the key of its bytes (or the problem that kept it from being read), and the mappings.
+    /// `None` when a file could not be read (its problem may be passing: read it again).
+    pub fn folder<'a>(
+        files: impl Iterator<Item = (&'a str, Result<Key, &'a str>)>,
+        mappings: &UserMappings,
+    ) -> Option<Key> {
+        let mut hasher = Xxh3::new();
+        hasher.update(b"folder");
+        hasher.update(&Key::new(&[], "", mappings).0.to_le_bytes());
+        for (name, key) in files {
+            hasher.update(name.as_bytes());
+            hasher.update(&[0]);
+            hasher.update(&key.ok()?.0.to_le_bytes());
+        }
+        Some(Key(hasher.digest128()))
     }
 
     fn file_name(self) -> String {
@@ -141,6 +165,178 @@ impl Entry {
     }
 }
 
+/// A whole folder's combined reading: what [`crate::input::load_folder`] returns, so opening an
+/// unchanged folder skips decoding and combining file by file. Survey responses, millions of
+/// them, are kept as columns.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct FolderEntry {
+    departments: Vec<String>,
+    sources: Vec<(String, CachedSource)>,
+    issues: Vec<DataQualityIssue>,
+    finance: Vec<FinanceRow>,
+    deliveries: Vec<DeliveryRow>,
+    workforce: Vec<WorkforceRow>,
+    nps: SurveyColumns,
+    csat: SurveyColumns,
+    customers: Vec<CustomerRow>,
+    customer_summaries: Vec<CustomerSummaryRow>,
+}
+
+/// Survey rows as columns. Scores: NPS 0–10; CSAT 1–5, or 100/101 for a bad/good text rating.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct SurveyColumns {
+    days: Vec<i32>,
+    scores: Vec<u8>,
+    /// `u32::MAX` for no department.
+    departments: Vec<u32>,
+    sources: Vec<u32>,
+    lines: Vec<u32>,
+}
+
+/// One survey row out of the columns: date, score, department, origin.
+type SurveyRow = (NaiveDate, u8, Option<u32>, RowRef);
+
+const NO_DEPARTMENT: u32 = u32::MAX;
+const TEXT_SCORE: u8 = 100;
+
+impl SurveyColumns {
+    fn push(&mut self, date: NaiveDate, score: u8, department: Option<u32>, origin: RowRef) {
+        self.days.push(date.num_days_from_ce());
+        self.scores.push(score);
+        self.departments.push(department.unwrap_or(NO_DEPARTMENT));
+        self.sources.push(origin.source);
+        self.lines.push(origin.line);
+    }
+
+    /// Each row's date, score, department and origin; `None` when a column is short or a day
+    /// is out of range (the entry is then not believed).
+    fn rows(&self) -> Option<Vec<SurveyRow>> {
+        let count = self.days.len();
+        if [
+            self.scores.len(),
+            self.departments.len(),
+            self.sources.len(),
+            self.lines.len(),
+        ]
+        .iter()
+        .any(|&len| len != count)
+        {
+            return None;
+        }
+        (0..count)
+            .map(|i| {
+                Some((
+                    NaiveDate::from_num_days_from_ce_opt(self.days[i])?,
+                    self.scores[i],
+                    (self.departments[i] != NO_DEPARTMENT).then_some(self.departments[i]),
+                    RowRef {
+                        source: self.sources[i],
+                        line: self.lines[i],
+                    },
+                ))
+            })
+            .collect()
+    }
+}
+
+/// What [`Cache::put_folder`] writes: a [`FolderEntry`] by reference, field for field.
+#[derive(Serialize)]
+struct FolderEntryRef<'a> {
+    departments: Vec<&'a str>,
+    sources: Vec<(&'a str, CachedSource)>,
+    issues: &'a [DataQualityIssue],
+    finance: &'a [FinanceRow],
+    deliveries: &'a [DeliveryRow],
+    workforce: &'a [WorkforceRow],
+    nps: SurveyColumns,
+    csat: SurveyColumns,
+    customers: &'a [CustomerRow],
+    customer_summaries: &'a [CustomerSummaryRow],
+}
+
+impl<'a> FolderEntryRef<'a> {
+    fn new(dataset: &'a Dataset, first_new_issue: usize) -> FolderEntryRef<'a> {
+        let mut nps = SurveyColumns::default();
+        for r in &dataset.nps {
+            nps.push(r.date, r.score, r.department, r.origin);
+        }
+        let mut csat = SurveyColumns::default();
+        for r in &dataset.csat {
+            let score = match r.score {
+                CsatScore::Points(points) => points,
+                CsatScore::Text(good) => TEXT_SCORE + u8::from(good),
+            };
+            csat.push(r.date, score, r.department, r.origin);
+        }
+        FolderEntryRef {
+            departments: dataset.departments.iter().map(|(_, n)| n).collect(),
+            sources: dataset
+                .sources
+                .iter()
+                .map(|s| (s.file.as_str(), CachedSource::from(s)))
+                .collect(),
+            issues: dataset
+                .data_quality
+                .get(first_new_issue..)
+                .unwrap_or_default(),
+            finance: &dataset.finance,
+            deliveries: &dataset.deliveries,
+            workforce: &dataset.workforce,
+            nps,
+            csat,
+            customers: &dataset.customers,
+            customer_summaries: &dataset.customer_summaries,
+        }
+    }
+}
+
+impl FolderEntry {
+    /// Puts the folder's reading into `dataset` (which may hold problems of the settings file).
+    /// `false` when the entry does not hold together; `dataset` is then untouched.
+    pub fn restore_into(self, dataset: &mut Dataset) -> bool {
+        let (Some(nps), Some(csat)) = (self.nps.rows(), self.csat.rows()) else {
+            return false;
+        };
+        for name in &self.departments {
+            dataset.departments.intern(name);
+        }
+        dataset.sources = self
+            .sources
+            .into_iter()
+            .map(|(file, source)| source.into_summary(&file))
+            .collect();
+        dataset.data_quality.extend(self.issues);
+        dataset.finance = self.finance;
+        dataset.deliveries = self.deliveries;
+        dataset.workforce = self.workforce;
+        dataset.nps = nps
+            .into_iter()
+            .map(|(date, score, department, origin)| NpsResponse {
+                date,
+                score,
+                department,
+                origin,
+            })
+            .collect();
+        dataset.csat = csat
+            .into_iter()
+            .map(|(date, score, department, origin)| CsatRating {
+                date,
+                score: if score >= TEXT_SCORE {
+                    CsatScore::Text(score > TEXT_SCORE)
+                } else {
+                    CsatScore::Points(score)
+                },
+                department,
+                origin,
+            })
+            .collect();
+        dataset.customers = self.customers;
+        dataset.customer_summaries = self.customer_summaries;
+        true
+    }
+}
+
 /// The cache of one data folder.
 #[derive(Debug, Clone)]
 pub struct Cache {
@@ -154,6 +350,23 @@ impl Cache {
         }
     }
 
+    /// Whether an entry is kept under `key` (it may still not read back).
+    pub fn has(&self, key: Key) -> bool {
+        self.folder.join(key.file_name()).is_file()
+    }
+
+    /// The folder entry kept under `key`, if there is one that reads back.
+    pub fn get_folder(&self, key: Key) -> Option<FolderEntry> {
+        let bytes = std::fs::read(self.folder.join(key.file_name())).ok()?;
+        postcard::from_bytes(&bytes).ok()
+    }
+
+    /// Keeps the folder's combined reading under `key` (issues from `first_new_issue` on: the
+    /// ones before are the settings file's, read afresh every time).
+    pub fn put_folder(&self, key: Key, dataset: &Dataset, first_new_issue: usize) {
+        self.write(key, &FolderEntryRef::new(dataset, first_new_issue));
+    }
+
     /// The entry kept under `key`, if there is one that reads back.
     pub fn get(&self, key: Key) -> Option<Entry> {
         let bytes = std::fs::read(self.folder.join(key.file_name())).ok()?;
@@ -163,6 +376,10 @@ impl Cache {
     /// Keeps `entry` under `key`: written to a temporary file and renamed, so a reader never
     /// sees half an entry. Failing to write (a read-only folder, a full disk) is not an error.
     pub fn put(&self, key: Key, entry: &EntryRef<'_>) {
+        self.write(key, entry);
+    }
+
+    fn write(&self, key: Key, entry: &impl Serialize) {
         if std::fs::create_dir_all(&self.folder).is_err() {
             return;
         }

@@ -224,36 +224,78 @@ fn read_found(
     // departments), then merged in path order: the result is what reading them one after the
     // other would give, first spellings of departments included.
     let cache = options.use_cache.then(|| Cache::new(data_dir));
-    let read: Vec<(Dataset, Option<ParsedRows>, Option<cache::Key>)> = found
+    // First every file's bytes and key; then, when the cache holds this very folder (the same
+    // files with the same bytes under the same names), its combined reading; else each file
+    // from its own entry or from its bytes.
+    let fetched: Vec<(Found, Result<Fetched, String>)> = found
         .into_par_iter()
         .enumerate()
         .map(|(index, found)| {
-            let mut file = Dataset::default();
-            let (rows, key) = match found {
-                Found::Problem { relative, problem } => {
-                    file.sources.push(unread_source(&relative));
-                    file.data_quality.push(file_problem(&relative, problem));
-                    (None, None)
-                }
+            let fetched = match &found {
                 Found::File { path, relative } => {
-                    let reading = FileReading {
-                        relative: &relative,
-                        source: index as u32,
-                        mappings,
-                        cache: cache.as_ref(),
-                    };
-                    reading.load(&path, &mut file)
+                    FileReading::new(index, relative, mappings, cache.as_ref()).fetch(path)
                 }
+                Found::Problem { problem, .. } => Err(problem.clone()),
             };
-            (file, rows, key)
+            (found, fetched)
         })
         .collect();
-    if let Some(cache) = &cache {
-        let keys: Vec<cache::Key> = read.iter().filter_map(|(_, _, key)| *key).collect();
-        cache.prune(&keys);
+    let folder_key = cache.as_ref().and_then(|_| {
+        let files = fetched
+            .iter()
+            .map(|(found, fetched)| match (found, fetched) {
+                (Found::File { relative, .. }, Ok(fetched)) => {
+                    (relative.as_str(), fetched.key.ok_or(""))
+                }
+                (Found::File { relative, .. } | Found::Problem { relative, .. }, Err(problem)) => {
+                    (relative.as_str(), Err(problem.as_str()))
+                }
+                (Found::Problem { relative, .. }, Ok(_)) => (relative.as_str(), Err("")),
+            });
+        cache::Key::folder(files, mappings)
+    });
+    let file_keys: Vec<cache::Key> = fetched
+        .iter()
+        .filter_map(|(_, fetched)| fetched.as_ref().ok().and_then(|f| f.key))
+        .collect();
+    if let (Some(cache), Some(folder_key)) = (&cache, folder_key)
+        && let Some(entry) = cache.get_folder(folder_key)
+        && entry.restore_into(&mut dataset)
+    {
+        cache.prune(&[file_keys, vec![folder_key]].concat());
+        return dataset;
     }
+    let first_new_issue = dataset.data_quality.len();
+
+    // Files are read in parallel, each into a dataset of its own (its source entry, problems and
+    // departments), then merged in path order: the result is what reading them one after the
+    // other would give, first spellings of departments included.
+    let read: Vec<(Dataset, Option<ParsedRows>)> = fetched
+        .into_par_iter()
+        .enumerate()
+        .map(|(index, (found, fetched))| {
+            let mut file = Dataset::default();
+            let rows = match (found, fetched) {
+                (Found::File { path, relative }, Ok(fetched)) => {
+                    FileReading::new(index, &relative, mappings, cache.as_ref())
+                        .load(&path, fetched, &mut file)
+                }
+                (Found::File { relative, .. } | Found::Problem { relative, .. }, Err(problem)) => {
+                    file.sources.push(unread_source(&relative));
+                    file.data_quality.push(file_problem(&relative, problem));
+                    None
+                }
+                (Found::Problem { relative, problem }, Ok(_)) => {
+                    file.sources.push(unread_source(&relative));
+                    file.data_quality.push(file_problem(&relative, problem));
+                    None
+                }
+            };
+            (file, rows)
+        })
+        .collect();
     let mut parsed_files: Vec<ParsedRows> = Vec::with_capacity(read.len());
-    for (file, rows, _) in read {
+    for (file, rows) in read {
         let map: Vec<Option<DepartmentId>> = file
             .departments
             .iter()
@@ -273,6 +315,16 @@ fn read_found(
         ));
     }
     combine::combine(parsed_files, &mut dataset);
+    if let Some(cache) = &cache {
+        let mut keep = file_keys;
+        if let Some(folder_key) = folder_key
+            && data_dir.is_dir()
+        {
+            cache.put_folder(folder_key, &dataset, first_new_issue);
+            keep.push(folder_key);
+        }
+        cache.prune(&keep);
+    }
     dataset
 }
 
@@ -312,64 +364,82 @@ struct FileReading<'a> {
     cache: Option<&'a Cache>,
 }
 
-impl FileReading<'_> {
-    /// Reads the file (or its cached reading); records its source entry and problems in
-    /// `dataset`; returns its typed rows and the cache key of its bytes.
-    fn load(&self, path: &Path, dataset: &mut Dataset) -> (Option<ParsedRows>, Option<cache::Key>) {
-        let relative = self.relative;
-        dataset.sources.push(unread_source(relative));
-        let skip = |dataset: &mut Dataset, problem: String| {
-            dataset.data_quality.push(file_problem(relative, problem));
-            (None, None)
-        };
+/// A file's bytes and cache key, read before anything is parsed.
+struct Fetched {
+    /// `None` when the file has a cache entry (its bytes are not needed then).
+    bytes: Option<Vec<u8>>,
+    extension: String,
+    key: Option<cache::Key>,
+}
+
+impl<'a> FileReading<'a> {
+    fn new(
+        index: usize,
+        relative: &'a str,
+        mappings: &'a UserMappings,
+        cache: Option<&'a Cache>,
+    ) -> FileReading<'a> {
+        FileReading {
+            relative,
+            source: index as u32,
+            mappings,
+            cache,
+        }
+    }
+
+    /// Reads the file's bytes and, with a cache, their key; the bytes are kept only when the
+    /// cache has no entry for them. `Err` is the file's problem in plain words.
+    fn fetch(&self, path: &Path) -> Result<Fetched, String> {
         match std::fs::metadata(path) {
             Ok(metadata) if metadata.len() > MAX_FILE_BYTES => {
-                return skip(
-                    dataset,
-                    format!(
-                        "the file is {} MB; the app reads files up to {} MB — split the export by month",
-                        metadata.len() >> 20,
-                        MAX_FILE_BYTES >> 20
-                    ),
-                );
+                return Err(format!(
+                    "the file is {} MB; the app reads files up to {} MB — split the export by month",
+                    metadata.len() >> 20,
+                    MAX_FILE_BYTES >> 20
+                ));
             }
             Ok(_) => {}
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                return skip(dataset, VANISHED.to_string());
+                return Err(VANISHED.to_string());
             }
             Err(error) => {
-                return skip(
-                    dataset,
-                    format!(
-                        "the file could not be read ({error}); check that it exists and that you may read it"
-                    ),
-                );
+                return Err(format!(
+                    "the file could not be read ({error}); check that it exists and that you may read it"
+                ));
             }
         }
         let bytes = match std::fs::read(path) {
             Ok(bytes) => bytes,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                return skip(dataset, VANISHED.to_string());
+                return Err(VANISHED.to_string());
             }
-            Err(error) => return skip(dataset, ReadError::Io(error).to_string()),
+            Err(error) => return Err(ReadError::Io(error).to_string()),
         };
         let extension = path
             .extension()
             .map(|e| e.to_string_lossy().to_string())
             .unwrap_or_default();
-        let Some(cache) = self.cache else {
-            let rows = load_bytes(
-                bytes,
-                &extension,
-                relative,
-                self.source,
-                self.mappings,
-                dataset,
-            );
-            return (rows, None);
+        let key = self
+            .cache
+            .map(|_| cache::Key::new(&bytes, &extension, self.mappings));
+        let cached = matches!((self.cache, key), (Some(cache), Some(key)) if cache.has(key));
+        Ok(Fetched {
+            bytes: (!cached).then_some(bytes),
+            extension,
+            key,
+        })
+    }
+
+    /// Reads the file (or its cached reading); records its source entry and problems in
+    /// `dataset`; returns its typed rows.
+    fn load(&self, path: &Path, fetched: Fetched, dataset: &mut Dataset) -> Option<ParsedRows> {
+        let relative = self.relative;
+        dataset.sources.push(unread_source(relative));
+        let cached = match (self.cache, fetched.key) {
+            (Some(cache), Some(key)) if fetched.bytes.is_none() => cache.get(key),
+            _ => None,
         };
-        let key = cache::Key::new(&bytes, &extension, self.mappings);
-        if let Some(mut entry) = cache.get(key) {
+        if let Some(mut entry) = cached {
             entry.restore(relative, self.source);
             if let Some(summary) = dataset.sources.first_mut() {
                 *summary = entry.source.into_summary(relative);
@@ -378,17 +448,32 @@ impl FileReading<'_> {
             for name in &entry.departments {
                 dataset.departments.intern(name);
             }
-            return (entry.rows, Some(key));
+            return entry.rows;
         }
+        // Not cached, or an entry that did not read back: the file itself.
+        let bytes = match fetched.bytes.map_or_else(|| std::fs::read(path), Ok) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                let problem = if error.kind() == std::io::ErrorKind::NotFound {
+                    VANISHED.to_string()
+                } else {
+                    ReadError::Io(error).to_string()
+                };
+                dataset.data_quality.push(file_problem(relative, problem));
+                return None;
+            }
+        };
         let rows = load_bytes(
             bytes,
-            &extension,
+            &fetched.extension,
             relative,
             self.source,
             self.mappings,
             dataset,
         );
-        if let Some(summary) = dataset.sources.first() {
+        if let (Some(cache), Some(key), Some(summary)) =
+            (self.cache, fetched.key, dataset.sources.first())
+        {
             cache.put(
                 key,
                 &cache::EntryRef {
@@ -399,7 +484,7 @@ impl FileReading<'_> {
                 },
             );
         }
-        (rows, Some(key))
+        rows
     }
 }
 

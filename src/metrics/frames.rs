@@ -157,6 +157,9 @@ pub fn group_sums(input: &GroupInput) -> Result<GroupSums, MetricsError> {
         let groups_by_department = aggregate(frame, &["month", "department"], &names)?;
         let mut by_department = GroupSums::new();
         read_groups(&groups_by_department, &names, &mut by_department)?;
+        // In key order, so the company sums add up the same way in every run.
+        let mut by_department: Vec<_> = by_department.into_iter().collect();
+        by_department.sort_unstable_by_key(|(key, _)| *key);
         for ((month, department), sums) in by_department {
             let company = groups.entry((month, None)).or_insert_with(|| Sums {
                 rows: 0,

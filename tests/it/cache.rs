@@ -86,8 +86,8 @@ fn a_second_open_from_the_cache_equals_reading_from_scratch() {
     );
 
     let first = load_folder(folder.path(), &LoadOptions::default()).unwrap();
-    // One entry per sample file (9 files).
-    assert_eq!(entries(folder.path()).len(), 9);
+    // One entry per sample file (9 files) and one for the folder.
+    assert_eq!(entries(folder.path()).len(), 10);
     let second = load_folder(folder.path(), &LoadOptions::default()).unwrap();
     assert_same(&scratch, &first);
     assert_same(&scratch, &second);
@@ -100,7 +100,9 @@ fn a_second_open_from_the_cache_equals_reading_from_scratch() {
 fn a_new_file_is_the_only_one_read_and_a_removed_one_leaves_the_cache() {
     let folder = sample_copy();
     load_folder(folder.path(), &LoadOptions::default()).unwrap();
+    // One entry per sample file (9) and one for the folder's combined reading.
     let before = entries(folder.path());
+    assert_eq!(before.len(), 10);
     std::thread::sleep(std::time::Duration::from_millis(20));
 
     std::fs::write(
@@ -111,14 +113,49 @@ fn a_new_file_is_the_only_one_read_and_a_removed_one_leaves_the_cache() {
     let dataset = load_folder(folder.path(), &LoadOptions::default()).unwrap();
     assert!(dataset.departments.find("Extra").is_some());
     let after = entries(folder.path());
-    // The 9 entries are untouched (same names, same modification times): read from the cache,
-    // not written again. Exactly one entry is new.
-    assert_eq!(after.len(), 10);
-    assert!(before.iter().all(|entry| after.contains(entry)));
+    // The 9 file entries are untouched (same names, same modification times): read from the
+    // cache, not written again. New: the extra file's entry and the new folder's; the old
+    // folder's is gone.
+    let kept: Vec<_> = before
+        .iter()
+        .filter(|entry| after.contains(entry))
+        .collect();
+    assert_eq!((kept.len(), after.len()), (9, 11));
 
     std::fs::remove_file(folder.path().join("extra_finance.csv")).unwrap();
     load_folder(folder.path(), &LoadOptions::default()).unwrap();
-    assert_eq!(entries(folder.path()), before);
+    let names = |entries: &[(String, SystemTime)]| {
+        entries
+            .iter()
+            .map(|(name, _)| name.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&entries(folder.path())), names(&before));
+}
+
+#[test]
+fn an_unchanged_folder_is_read_from_its_combined_entry_exactly() {
+    let folder = sample_copy();
+    let scratch = load_folder(folder.path(), &uncached()).unwrap();
+    load_folder(folder.path(), &LoadOptions::default()).unwrap();
+    // Remove every file entry: only the folder's combined entry is left to answer from.
+    for (name, _) in entries(folder.path()) {
+        let path = folder.path().join(CACHE_DIR).join(&name);
+        let bytes = std::fs::read(&path).unwrap();
+        // The combined entry is the one holding every source's name.
+        if !String::from_utf8_lossy(&bytes).contains("gl_postings_2026-07_2026-10.csv")
+            || !String::from_utf8_lossy(&bytes).contains("workforce.tsv")
+        {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    assert_eq!(
+        entries(folder.path()).len(),
+        1,
+        "only the combined entry is left"
+    );
+    let cached = load_folder(folder.path(), &LoadOptions::default()).unwrap();
+    assert_same(&scratch, &cached);
 }
 
 #[test]
