@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use super::frames::{GroupInput, group_sums};
+use super::frames::{GroupInput, GroupSums, group_sums};
 use super::{MIN_CONFIDENT_RESPONSES, Metric, MetricTable, MetricsError, NpsBreakdown, ratio};
 use crate::model::{Dataset, DepartmentId, Month};
 
@@ -18,25 +18,27 @@ pub fn compute(
     last_month: Month,
     table: &mut MetricTable,
 ) -> Result<(), MetricsError> {
-    nps(dataset, table)?;
-    csat(dataset, table)?;
+    nps(nps_groups(dataset)?, table);
+    csat(csat_groups(dataset)?, table);
     churn_from_list(dataset, last_month, table)?;
     churn_from_summary(dataset, table);
     Ok(())
 }
 
-fn nps(dataset: &Dataset, table: &mut MetricTable) -> Result<(), MetricsError> {
-    let mut input = GroupInput::new(&["promoter", "detractor"]);
+fn nps_groups(dataset: &Dataset) -> Result<GroupSums, MetricsError> {
+    let mut input = GroupInput::flags(&["promoter", "detractor"], dataset.nps.len());
     for response in &dataset.nps {
-        let promoter = if response.score >= 9 { 1.0 } else { 0.0 };
-        let detractor = if response.score <= 6 { 1.0 } else { 0.0 };
-        input.push(
+        input.push_flags(
             Month::of(response.date),
             response.department,
-            &[Some(promoter), Some(detractor)],
+            &[response.score >= 9, response.score <= 6],
         );
     }
-    for (&(month, department), sums) in &group_sums(&input)? {
+    group_sums(&input)
+}
+
+fn nps(groups: GroupSums, table: &mut MetricTable) {
+    for (&(month, department), sums) in &groups {
         let responses = sums.rows;
         let promoters = sums.get(0).unwrap_or(0.0);
         let detractors = sums.get(1).unwrap_or(0.0);
@@ -63,23 +65,22 @@ fn nps(dataset: &Dataset, table: &mut MetricTable) -> Result<(), MetricsError> {
             },
         );
     }
-    Ok(())
 }
 
-fn csat(dataset: &Dataset, table: &mut MetricTable) -> Result<(), MetricsError> {
-    let mut input = GroupInput::new(&["satisfied"]);
+fn csat_groups(dataset: &Dataset) -> Result<GroupSums, MetricsError> {
+    let mut input = GroupInput::flags(&["satisfied"], dataset.csat.len());
     for rating in &dataset.csat {
-        input.push(
+        input.push_flags(
             Month::of(rating.date),
             rating.department,
-            &[Some(if rating.score.is_satisfied() {
-                1.0
-            } else {
-                0.0
-            })],
+            &[rating.score.is_satisfied()],
         );
     }
-    for (&(month, department), sums) in &group_sums(&input)? {
+    group_sums(&input)
+}
+
+fn csat(groups: GroupSums, table: &mut MetricTable) {
+    for (&(month, department), sums) in &groups {
         let responses = sums.rows;
         let low_confidence = responses < MIN_CONFIDENT_RESPONSES;
         table.push(
@@ -97,7 +98,6 @@ fn csat(dataset: &Dataset, table: &mut MetricTable) -> Result<(), MetricsError> 
             false,
         );
     }
-    Ok(())
 }
 
 /// Counts and MRR of customers joining S (from the month after they start) and leaving it

@@ -10,7 +10,7 @@ mod finance;
 mod frames;
 mod productivity;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -267,10 +267,10 @@ pub struct NpsBreakdown {
 #[derive(Debug, Clone, Default)]
 pub struct MetricTable {
     values: Vec<MetricValue>,
-    /// Keys are small and trusted: a fast hash, not SipHash (hundreds of thousands of values).
-    index: HashMap<(Metric, Option<DepartmentId>, Month), usize, xxhash_rust::xxh3::Xxh3Builder>,
+    /// Keys are small integers and trusted: FxHash, not SipHash (hundreds of thousands of values).
+    index: FxHashMap<(Metric, Option<DepartmentId>, Month), usize>,
     /// Promoters / passives / detractors per (department, month).
-    pub nps_breakdown: HashMap<(Option<DepartmentId>, Month), NpsBreakdown>,
+    pub nps_breakdown: FxHashMap<(Option<DepartmentId>, Month), NpsBreakdown>,
 }
 
 impl MetricTable {
@@ -344,6 +344,20 @@ impl MetricTable {
     }
 
     /// Keeps only the values of `months`.
+    /// Adds another table's values (for metrics this table does not have).
+    fn absorb(&mut self, other: MetricTable) {
+        for value in other.values {
+            self.push(
+                value.metric,
+                value.department,
+                value.month,
+                value.value,
+                value.low_confidence,
+            );
+        }
+        self.nps_breakdown.extend(other.nps_breakdown);
+    }
+
     pub fn retain_months(&mut self, keep: impl Fn(Month) -> bool) {
         self.values.retain(|value| keep(value.month));
         self.nps_breakdown.retain(|(_, month), _| keep(*month));
@@ -381,13 +395,26 @@ pub fn ratio(numerator: Option<f64>, denominator: Option<f64>) -> Option<f64> {
 /// Computes every metric for every month of the report: from the data's first month
 /// ([`Dataset::earliest_month`]) to `as_of`'s month.
 pub fn compute(dataset: &Dataset, as_of: NaiveDate) -> Result<MetricTable, MetricsError> {
-    let mut table = MetricTable::default();
     let last_month = Month::of(as_of);
     let first_month = dataset.earliest_month().unwrap_or(last_month);
-    let finance = finance::compute(dataset, &mut table)?;
-    delivery::compute(dataset, as_of, &mut table)?;
-    productivity::compute(dataset, &finance, &mut table)?;
-    customers::compute(dataset, last_month, &mut table)?;
+    // Operations (finance, delivery, productivity) and customers share no inputs: the two
+    // halves run on both cores and their tables are joined.
+    let (operations, customers) = rayon::join(
+        || -> Result<MetricTable, MetricsError> {
+            let mut table = MetricTable::default();
+            let finance = finance::compute(dataset, &mut table)?;
+            delivery::compute(dataset, as_of, &mut table)?;
+            productivity::compute(dataset, &finance, &mut table)?;
+            Ok(table)
+        },
+        || -> Result<MetricTable, MetricsError> {
+            let mut table = MetricTable::default();
+            customers::compute(dataset, last_month, &mut table)?;
+            Ok(table)
+        },
+    );
+    let mut table = operations?;
+    table.absorb(customers?);
     table.retain_months(|month| first_month <= month && month <= last_month);
     Ok(table)
 }
