@@ -231,7 +231,12 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
     let mut report = Report::build(&dataset, &metrics, as_of, &args.data_dir, rules);
     report.escalations = escalation_rows;
     let text = match args.format {
-        Format::Json => report.to_json(),
+        Format::Json => {
+            // The largest output (tens of MB on years of data) goes out as it is serialised.
+            write_output_with(args.out.as_deref(), |out| report.write_json(out))?;
+            stages.done("build report and write");
+            return Ok(());
+        }
         Format::Csv => report::csv::write(&report),
         Format::Md => report::markdown::write(&report, &dataset, &metrics, month),
         Format::Html => {
@@ -258,21 +263,28 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
 }
 
 fn write_output(out: Option<&Path>, text: &str) -> Result<(), Failure> {
+    write_output_with(out, |out| out.write_all(text.as_bytes()))
+}
+
+/// Writes what `write` produces to `out` (atomically) or to standard output, followed by a
+/// newline on standard output.
+fn write_output_with(
+    out: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Failure> {
     match out {
-        Some(path) => {
-            crate::config::write_atomically(path, text.as_bytes()).with_context(|| {
-                format!(
-                    "could not write {}; check the folder exists and you may write there",
-                    path.display()
-                )
-            })?
-        }
+        Some(path) => crate::config::write_atomically_with(path, write).with_context(|| {
+            format!(
+                "could not write {}; check the folder exists and you may write there",
+                path.display()
+            )
+        })?,
         None => {
-            let mut stdout = std::io::stdout().lock();
+            let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
             // A closed pipe (`| head`) is not an error worth a message.
-            let _ = stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.write_all(b"\n"));
+            let _ = write(&mut stdout)
+                .and_then(|()| stdout.write_all(b"\n"))
+                .and_then(|()| stdout.flush());
         }
     }
     Ok(())

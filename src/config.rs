@@ -142,13 +142,23 @@ pub fn save_mapping(data_dir: &Path, header: &str, field: Field) -> std::io::Res
 /// permissions any newly created file gets (the umask applies), not the temporary file's
 /// owner-only ones: a board pack written for others to read must be readable.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
+    write_atomically_with(path, |file| file.write_all(bytes))
+}
+
+/// As [`write_atomically`], with the content written by `write` (through a buffer) rather than
+/// held in memory first: a large report goes to disk as it is serialised.
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let directory = path.parent().unwrap_or_else(|| Path::new("."));
     let mut builder = tempfile::Builder::new();
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut temporary = builder.tempfile_in(directory)?;
-    temporary.write_all(bytes)?;
+    let temporary = builder.tempfile_in(directory)?;
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, temporary);
+    write(&mut buffered)?;
+    let temporary = buffered.into_inner().map_err(|error| error.into_error())?;
     temporary.as_file().sync_all()?;
     temporary.persist(path).map_err(|error| error.error)?;
     Ok(())

@@ -208,4 +208,10 @@ impl Report {
         serde_json::to_string_pretty(self)
             .unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"))
     }
+
+    /// The JSON report written straight to `out` (the same text as [`Report::to_json`]), so a
+    /// large report is never held in memory whole.
+    pub fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(out, self).map_err(std::io::Error::from)
+    }
 }
