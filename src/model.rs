@@ -443,6 +443,20 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// Gives back the room the rows' vectors grew into but do not use (up to half of each,
+    /// after growing by doubling while reading): the dataset lives as long as the window.
+    pub fn shrink_to_fit(&mut self) {
+        self.finance.shrink_to_fit();
+        self.deliveries.shrink_to_fit();
+        self.workforce.shrink_to_fit();
+        self.nps.shrink_to_fit();
+        self.csat.shrink_to_fit();
+        self.customers.shrink_to_fit();
+        self.customer_summaries.shrink_to_fit();
+        self.sources.shrink_to_fit();
+        self.data_quality.shrink_to_fit();
+    }
+
     /// True when no file yielded a usable row.
     pub fn has_no_data(&self) -> bool {
         self.finance.is_empty()

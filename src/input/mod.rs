@@ -263,6 +263,7 @@ fn read_found(
         && entry.restore_into(&mut dataset)
     {
         cache.prune(&[file_keys, vec![folder_key]].concat());
+        dataset.shrink_to_fit();
         return dataset;
     }
     let first_new_issue = dataset.data_quality.len();
@@ -315,6 +316,7 @@ fn read_found(
         ));
     }
     combine::combine(parsed_files, &mut dataset);
+    dataset.shrink_to_fit();
     if let Some(cache) = &cache {
         let mut keep = file_keys;
         if let Some(folder_key) = folder_key
