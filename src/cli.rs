@@ -95,6 +95,7 @@ impl From<anyhow::Error> for Failure {
 
 /// The binary's entry point.
 pub fn main() -> ExitCode {
+    crate::allocator::return_large_blocks();
     input::install_quiet_reader_panic_hook();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -3,6 +3,7 @@
 //! Dependencies point one way: `input` (reading) → `metrics` → `escalations` → `report`, with
 //! `model` the shared vocabulary. The GUI (feature `gui`) only reads what the core prepared.
 
+pub mod allocator;
 #[cfg(feature = "gui")]
 pub mod app;
 pub mod cli;
