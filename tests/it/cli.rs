@@ -154,3 +154,36 @@ fn csv_report_has_one_row_per_metric_value() {
         json["metrics"].as_array().unwrap().len()
     );
 }
+
+#[test]
+fn report_out_writes_the_same_json_as_stdout_into_the_file() {
+    let folder = tempfile::tempdir().unwrap();
+    let written = folder.path().join("report.json");
+    let output = run(&["report", &sample_data(), "--out", written.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(output.stdout.is_empty(), "nothing on stdout with --out");
+    let from_file: Value = serde_json::from_slice(&std::fs::read(&written).unwrap())
+        .expect("the file is one whole JSON object");
+    let from_stdout = report_json(&["report", &sample_data()]);
+    assert_eq!(from_file, from_stdout);
+    // Only the report is left behind: the temporary file it was written to was renamed.
+    let names: Vec<_> = std::fs::read_dir(folder.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("report.json")]);
+}
+
+#[test]
+fn report_out_into_a_missing_folder_is_a_usage_error_naming_the_path() {
+    let folder = tempfile::tempdir().unwrap();
+    let target = folder.path().join("no such folder").join("report.json");
+    let output = run(&["report", &sample_data(), "--out", target.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("could not write") && stderr.contains("no such folder"),
+        "{stderr}"
+    );
+    assert!(!target.exists());
+}
