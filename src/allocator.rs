@@ -8,7 +8,9 @@
 /// when freed. Reading a folder frees the files' texts and parsed rows, and the metrics free
 /// their columns and group tables, in rayon's and polars' threads: on the reference set of
 /// issue 7 that kept about 50 MiB of freed memory resident (peak 224 MiB instead of 176 MiB
-/// for 101 MiB of input) at no gain in speed. A fixed threshold turns the dynamic raise off.
+/// for 101 MiB of input) for no gain in a report's wall time. A fixed threshold turns the
+/// dynamic raise off. The price is fresh pages for each large block: a process that reads the
+/// same folder again and again (the criterion bench) takes 40–50 ms longer per cached read.
 /// Elsewhere (musl, macOS, Windows) this does nothing.
 pub fn return_large_blocks() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
