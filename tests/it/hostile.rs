@@ -327,3 +327,86 @@ fn a_panicking_reader_prints_nothing_and_the_report_still_succeeds() {
         .expect("the file is named");
     assert_eq!(issue["action"], "file_skipped");
 }
+
+/// A file the user may not read (mode 000) beside a good one. Root reads any file whatever its
+/// mode, so when the tests run as root (CI) the report runs as `nobody` through util-linux's
+/// `setpriv`, as a user without the right would run it.
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_is_named_and_the_rest_still_loads() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::process::Command;
+    let mode = |mode| std::fs::Permissions::from_mode(mode);
+    let folder = folder_with(&["finance_pipe.txt"]);
+    let data = folder.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::rename(
+        folder.path().join("finance_pipe.txt"),
+        data.join("finance_pipe.txt"),
+    )
+    .unwrap();
+    let secret = data.join("secret_finance.csv");
+    std::fs::write(&secret, "month,department,revenue\n2026-03,Sales,10\n").unwrap();
+    std::fs::set_permissions(&secret, mode(0o000)).unwrap();
+    std::fs::set_permissions(folder.path(), mode(0o755)).unwrap();
+    std::fs::set_permissions(&data, mode(0o755)).unwrap();
+    // The report keeps its state and cache beside the data unless told; `nobody` may write here.
+    let state_dir = folder.path().join("state");
+    std::fs::create_dir(&state_dir).unwrap();
+    std::fs::set_permissions(&state_dir, mode(0o777)).unwrap();
+
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0");
+    let binary = std::path::PathBuf::from(env!("CARGO_BIN_EXE_coo-dashboard"));
+    let mut command = if root {
+        // `nobody` cannot reach the build folder under /root: a link to the binary beside the
+        // data (a copy when the link cannot be made).
+        let reachable = folder.path().join("coo-dashboard");
+        if std::fs::hard_link(&binary, &reachable).is_err() {
+            std::fs::copy(&binary, &reachable).unwrap();
+        }
+        let mut command = Command::new("setpriv");
+        command
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(reachable);
+        command
+    } else {
+        Command::new(binary)
+    };
+    let output = command
+        .arg("report")
+        .arg(&data)
+        .arg("--state")
+        .arg(state_dir.join("state.sqlite"))
+        .env("HOME", &state_dir)
+        .output()
+        .expect("the report runs (as root this needs util-linux's setpriv)");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let issue = report["data_quality"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|issue| issue["file"] == "secret_finance.csv")
+        .expect("the unreadable file is named");
+    let problem = issue["problem"].as_str().unwrap();
+    assert!(
+        problem.contains("could not be read") && problem.contains("ermission"),
+        "{problem}"
+    );
+    // The good file's March revenue for Engineering, 1234.5, is still there.
+    let revenue = report["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|value| {
+            value["metric"] == "revenue"
+                && value["month"] == "2026-03"
+                && value["department"] == "Engineering"
+        })
+        .expect("Engineering's March revenue");
+    assert_eq!(revenue["value"], 1234.5);
+}
