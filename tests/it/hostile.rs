@@ -40,6 +40,16 @@ fn issue_for<'a>(dataset: &'a Dataset, file: &str) -> &'a coo_dashboard::model::
         .unwrap_or_else(|| panic!("a data-quality entry for {file}"))
 }
 
+/// The first `data_quality` entry naming `file` in a JSON report.
+fn report_issue_for<'a>(report: &'a serde_json::Value, file: &str) -> &'a serde_json::Value {
+    report["data_quality"]
+        .as_array()
+        .expect("data_quality is a list")
+        .iter()
+        .find(|issue| issue["file"] == file)
+        .unwrap_or_else(|| panic!("a data-quality entry for {file} in the report"))
+}
+
 fn problems(dataset: &Dataset, file: &str) -> Vec<String> {
     dataset
         .data_quality
@@ -319,12 +329,7 @@ fn a_panicking_reader_prints_nothing_and_the_report_still_succeeds() {
         "{stderr}"
     );
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let issue = report["data_quality"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|issue| issue["file"] == "calamine_cfb_panic.xlsx")
-        .expect("the file is named");
+    let issue = report_issue_for(&report, "calamine_cfb_panic.xlsx");
     assert_eq!(issue["action"], "file_skipped");
 }
 
@@ -386,12 +391,7 @@ fn an_unreadable_file_is_named_and_the_rest_still_loads() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let issue = report["data_quality"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|issue| issue["file"] == "secret_finance.csv")
-        .expect("the unreadable file is named");
+    let issue = report_issue_for(&report, "secret_finance.csv");
     let problem = issue["problem"].as_str().unwrap();
     assert!(
         problem.contains("could not be read") && problem.contains("ermission"),
