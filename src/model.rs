@@ -206,6 +206,8 @@ pub enum Shape {
     List,
     /// One row per month × segment (customers).
     Summary,
+    /// One row per subscription of a billing tool (customers), several per customer.
+    Subscriptions,
 }
 
 /// Dates as days since 0001-01-01 in the reading cache: compact and quick to read back.
@@ -445,6 +447,9 @@ pub struct CustomerRow {
     pub mrr: Option<f64>,
     pub department: Option<DepartmentId>,
     pub origin: RowRef,
+    /// `false` when the export cannot say whether a customer left (Stripe's customers export has
+    /// no end or cancellation column): such customers count as active, never as retained.
+    pub ends_known: bool,
 }
 
 /// One month × segment of a customer summary.
