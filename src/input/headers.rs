@@ -199,6 +199,8 @@ enum Strength {
     Alias = 1,
     RolePlayer = 2,
     Guess = 3,
+    /// A weaker alias ([`FALLBACK_ALIASES`]): losing to a stronger column is expected, not said.
+    Fallback = 4,
 }
 
 /// The built-in alias table: normalised header → field.
@@ -711,6 +713,9 @@ const DEPARTMENT_ROLE_PLAYERS: &[&str] = &[
     "team_name",
     "queue",
     "group",
+    // Billing tools export custom fields as `Segment (metadata)` (Stripe).
+    "segment_metadata",
+    "department_metadata",
 ];
 
 /// User mappings from the config: normalised header → field.
@@ -761,21 +766,27 @@ fn match_header(header: &str, user: &UserMappings) -> Option<HeaderMatch> {
     }
     for (field, aliases) in FALLBACK_ALIASES {
         if aliases.contains(&normalised.as_str()) {
-            return found(*field, Strength::RolePlayer);
+            return found(*field, Strength::Fallback);
         }
     }
     // Survey tools put the whole question in the header.
     // A question (four words or more) or a header that starts with the survey's name
     // (`Satisfaction (1-7)`, `NPS 0-10`) that speaks of recommending or of satisfaction.
     let hint = score_hint_of(&normalised);
+    // Qualtrics' `Q1_NPS_GROUP` ("… - Group"): the 1–3 group of the NPS answer beside it, not a
+    // score.
+    if hint == ScoreHint::Recommend && normalised.ends_with("_group") {
+        return None;
+    }
     if hint != ScoreHint::Neutral
         && (normalised.starts_with("how_")
             || normalised.contains("likely")
             || normalised.contains("rate")
             || normalised.matches('_').count() >= 3
-            || ["nps", "csat", "satisfaction", "customer_satisfaction"]
+            || (["nps", "csat", "satisfaction", "customer_satisfaction"]
                 .iter()
-                .any(|name| normalised.starts_with(&format!("{name}_"))))
+                .any(|name| normalised.starts_with(&format!("{name}_")))
+                && normalised.contains(|c: char| c.is_ascii_digit())))
     {
         return Some(HeaderMatch {
             field: Field::Score,
@@ -837,6 +848,7 @@ impl HeaderMap {
                 continue;
             };
             match winner.get(&matched.field) {
+                Some(_) if matched.strength == Strength::Fallback => {}
                 Some(&other) => duplicates.push((position, other)),
                 None => {
                     winner.insert(matched.field, position);

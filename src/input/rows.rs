@@ -1236,17 +1236,16 @@ pub fn parse_rows(
                     count(&mut never_customers, row.line);
                     return Ok(None);
                 }
-                let trial_end = columns.date(row, Field::TrialEnd)?;
-                let trialing = matches!(status, "trialing" | "in_trial" | "trial");
-                match trial_end {
-                    // A customer from the day the trial ends (SPEC §2b).
-                    Some(trial_end) if trial_end > start_date => start_date = trial_end,
-                    Some(_) => {}
-                    None if trialing => {
-                        count(&mut never_customers, row.line);
-                        return Ok(None);
-                    }
-                    None => {}
+                // Still in its trial when exported: not a customer yet, whatever day the trial
+                // is due to end (SPEC §2b). One that converted is a customer from its trial's end.
+                if matches!(status, "trialing" | "in_trial" | "trial") {
+                    count(&mut never_customers, row.line);
+                    return Ok(None);
+                }
+                if let Some(trial_end) = columns.date(row, Field::TrialEnd)?
+                    && trial_end > start_date
+                {
+                    start_date = trial_end;
                 }
                 let ended = columns.date(row, Field::EndDate)?;
                 let canceled = columns.date(row, Field::CanceledAt)?;

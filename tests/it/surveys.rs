@@ -297,7 +297,8 @@ fn a_label_that_disagrees_with_its_score_is_an_entry_and_the_score_counts() {
 ///   2025-12-20, MRR 200;
 /// - cus_B: sub_3 ended 2026-02-14 (80), sub_8 ended 2026-03-05 (20): ends with its last,
 ///   2026-03-05, carrying the 20 that ended then; starts 2025-12-05;
-/// - cus_C: trialing until 2026-03-03: a customer from 2026-03-03 (MRR 30);
+/// - cus_C: active after a trial that ended 2026-03-03: a customer from 2026-03-03 (MRR 30);
+/// - cus_G: still trialing (its trial ends 2026-04-15, after the export): not a customer yet;
 /// - cus_D: canceled 2026-01-15, during its trial (ends 2026-01-19): never a customer;
 /// - cus_E: 3 × 10/week × 52/12 = 130, since 2025-11-02;
 /// - cus_F: active with a cancellation scheduled at period end (status active): not ended, 25.
@@ -316,7 +317,12 @@ fn stripe_subscriptions_give_customers_with_their_first_start_last_end_and_live_
             .unwrap_or_else(|| panic!("{id} read"))
     };
     assert_eq!(dataset.customers.len(), 5);
-    assert!(dataset.customers.iter().all(|c| c.customer_id != "cus_D"));
+    assert!(
+        dataset
+            .customers
+            .iter()
+            .all(|c| c.customer_id != "cus_D" && c.customer_id != "cus_G")
+    );
     assert_close(customer("cus_A").mrr.unwrap(), 200.0);
     assert_eq!(
         customer("cus_A").start_date,
@@ -340,7 +346,7 @@ fn stripe_subscriptions_give_customers_with_their_first_start_last_end_and_live_
     );
     assert_eq!(
         (source.rows_read, source.rows_ignored, source.rows_rejected),
-        (8, 1, 0)
+        (9, 2, 0)
     );
 
     let table = metrics(&dataset);
@@ -390,7 +396,8 @@ fn stripe_customers_give_active_customers_only_and_never_a_churn_of_zero() {
 }
 
 /// Chargebee (MRR column; `cancelled` ends at Cancelled At; `non_renewing` ends at its
-/// scheduled 2026-04-30; `in_trial` starts at its trial end 2026-02-15), Recurly (`expires_at`
+/// scheduled 2026-04-30; C4 converted from a trial and is a customer from its trial end
+/// 2026-02-15; C5 is still `in_trial`, not a customer), Recurly (`expires_at`
 /// ends; 120 per 12 months = 10/month; 2 × 15 = 30) and Paddle (`deleted` ends at
 /// cancellation_date; 60/year = 5):
 /// - Chargebee February: S = {C1 (Jan 3), C2 (Dec 10), C3 (Dec 1)} = 3, churned C2 → 1/3,
