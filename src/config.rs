@@ -65,13 +65,78 @@ pub fn parse_toml<T: for<'de> Deserialize<'de>>(
     })
 }
 
+/// The data folder's `coo-dashboard.toml` as read once for a load: the header mappings and the
+/// rules layer both come from this one reading, so they never disagree about the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FolderSettings {
+    pub path: PathBuf,
+    pub content: SettingsContent,
+}
+
+/// What the settings file held when it was read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SettingsContent {
+    /// There is no settings file (nothing was ever saved).
+    Missing,
+    Text(String),
+    /// The file is there but could not be read as text; why, in words.
+    Unreadable(String),
+}
+
+impl FolderSettings {
+    /// Reads `DATA_DIR/coo-dashboard.toml`. A file that is not UTF-8 (another editor's
+    /// Windows-1252, say) is unreadable, never taken for an empty file.
+    pub fn read(data_dir: &Path) -> FolderSettings {
+        let path = data_dir.join(CONFIG_FILE);
+        let content = match std::fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => SettingsContent::Text(text),
+                Err(error) => SettingsContent::Unreadable(format!(
+                    "it is not UTF-8 text (byte {} cannot be decoded; saved in another encoding, such as Windows-1252?); save it as UTF-8",
+                    error.utf8_error().valid_up_to() + 1
+                )),
+            },
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => SettingsContent::Missing,
+            Err(error) => SettingsContent::Unreadable(format!(
+                "it could not be read ({error}); check that you may read it"
+            )),
+        };
+        FolderSettings { path, content }
+    }
+
+    /// The text, when the file exists and is text.
+    pub fn text(&self) -> Option<&str> {
+        match &self.content {
+            SettingsContent::Text(text) => Some(text),
+            SettingsContent::Missing | SettingsContent::Unreadable(_) => None,
+        }
+    }
+
+    /// The problem of a file that is there but could not be read, naming the file.
+    pub fn unreadable(&self) -> Option<ConfigProblem> {
+        match &self.content {
+            SettingsContent::Unreadable(reason) => Some(ConfigProblem {
+                file: self.path.clone(),
+                line: None,
+                key: None,
+                message: reason.clone(),
+            }),
+            SettingsContent::Missing | SettingsContent::Text(_) => None,
+        }
+    }
+
+    /// The header mappings, with any problems found in the file.
+    pub fn mappings(&self) -> (UserMappings, Vec<ConfigProblem>) {
+        match self.text() {
+            Some(text) => mappings_from_text(&self.path, text),
+            None => (UserMappings::new(), self.unreadable().into_iter().collect()),
+        }
+    }
+}
+
 /// The header mappings of `DATA_DIR/coo-dashboard.toml`, with any problems found in it.
 pub fn load_mappings(data_dir: &Path) -> (UserMappings, Vec<ConfigProblem>) {
-    let path = data_dir.join(CONFIG_FILE);
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return (UserMappings::new(), Vec::new());
-    };
-    mappings_from_text(&path, &text)
+    FolderSettings::read(data_dir).mappings()
 }
 
 pub fn mappings_from_text(path: &Path, text: &str) -> (UserMappings, Vec<ConfigProblem>) {

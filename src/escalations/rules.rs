@@ -15,7 +15,7 @@ use thiserror::Error;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::config::{CONFIG_FILE, ConfigProblem, line_of};
+use crate::config::{ConfigProblem, FolderSettings, line_of};
 use crate::metrics::{Metric, Unit};
 use crate::model::Departments;
 
@@ -310,47 +310,80 @@ pub fn load(
     data_dir: &Path,
     rules_file: Option<&Path>,
 ) -> Result<(Rules, Vec<ConfigProblem>), RulesFileError> {
+    let rules_text = read_rules_file(rules_file)?;
+    Ok(load_layers(
+        &FolderSettings::read(data_dir),
+        rules_file.zip(rules_text.as_deref()),
+    ))
+}
+
+/// The `--rules` file's text; an error when it cannot be read at all.
+pub fn read_rules_file(rules_file: Option<&Path>) -> Result<Option<String>, RulesFileError> {
+    rules_file
+        .map(|path| {
+            std::fs::read_to_string(path).map_err(|source| RulesFileError {
+                path: path.to_path_buf(),
+                source,
+            })
+        })
+        .transpose()
+}
+
+/// The rules from the defaults, the folder's settings as already read, and the `--rules` file's
+/// path and text.
+pub fn load_layers(
+    settings: &FolderSettings,
+    rules_file: Option<(&Path, &str)>,
+) -> (Rules, Vec<ConfigProblem>) {
     let mut rules = Rules::defaults();
     let mut problems = Vec::new();
-    let folder_file = data_dir.join(CONFIG_FILE);
-    match std::fs::read_to_string(&folder_file) {
-        Ok(text) => problems.extend(rules.apply_layer(&folder_file, &text)),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-        Err(error) => problems.push(ConfigProblem {
-            file: folder_file,
-            line: None,
-            key: None,
-            message: format!("could not be read ({error}); the shipped rules apply"),
-        }),
+    if let Some(text) = settings.text() {
+        problems.extend(rules.apply_layer(&settings.path, text));
     }
-    if let Some(path) = rules_file {
-        let text = std::fs::read_to_string(path).map_err(|source| RulesFileError {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        problems.extend(rules.apply_layer(path, &text));
+    if let Some(mut problem) = settings.unreadable() {
+        problem.message = format!("{}; the shipped rules apply", problem.message);
+        problems.push(problem);
     }
-    Ok((rules, problems))
+    if let Some((path, text)) = rules_file {
+        problems.extend(rules.apply_layer(path, text));
+    }
+    (rules, problems)
 }
 
 /// The rules layers in force, in the order [`load`] applies them, as a reader of a report
 /// should see them: `shipped defaults`, then the data folder's `coo-dashboard.toml` and the
 /// `--rules` file when they exist. A file that is not valid TOML is named as ignored.
 pub fn layers(data_dir: &Path, rules_file: Option<&Path>) -> Vec<String> {
+    let rules_text = rules_file.and_then(|path| std::fs::read_to_string(path).ok());
+    layer_names(
+        &FolderSettings::read(data_dir),
+        rules_file.zip(rules_text.as_deref()),
+    )
+}
+
+/// [`layers`] from the folder's settings as already read and the `--rules` file's text.
+pub fn layer_names(settings: &FolderSettings, rules_file: Option<(&Path, &str)>) -> Vec<String> {
     let mut layers = vec!["shipped defaults".to_string()];
-    let folder_file = data_dir.join(CONFIG_FILE);
-    for file in std::iter::once(folder_file.as_path()).chain(rules_file) {
-        let Ok(text) = std::fs::read_to_string(file) else {
-            continue;
-        };
-        let name = file.display().to_string();
-        layers.push(if DeTable::parse(&text).is_ok() {
-            name
-        } else {
-            format!("{name} (not valid TOML, ignored)")
-        });
+    let folder = settings.path.display().to_string();
+    match settings.text() {
+        Some(text) => layers.push(layer_name(folder, text)),
+        None if settings.unreadable().is_some() => {
+            layers.push(format!("{folder} (unreadable, ignored)"));
+        }
+        None => {}
+    }
+    if let Some((path, text)) = rules_file {
+        layers.push(layer_name(path.display().to_string(), text));
     }
     layers
+}
+
+fn layer_name(name: String, text: &str) -> String {
+    if DeTable::parse(text).is_ok() {
+        name
+    } else {
+        format!("{name} (not valid TOML, ignored)")
+    }
 }
 
 /// One layer being read: where it came from and what was wrong with it.
@@ -674,6 +707,7 @@ fn describe(value: &DeValue<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::CONFIG_FILE;
 
     fn layered(texts: &[&str]) -> (Rules, Vec<ConfigProblem>) {
         let mut rules = Rules::defaults();

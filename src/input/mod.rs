@@ -186,19 +186,9 @@ pub fn load_folder(data_dir: &Path, options: &LoadOptions) -> Result<Dataset, Lo
         Some(mappings) => mappings.clone(),
         None => {
             let (mappings, problems) = config::load_mappings(data_dir);
-            for problem in problems {
-                dataset.data_quality.push(DataQualityIssue {
-                    file: CONFIG_FILE.to_string(),
-                    line: problem.line,
-                    column: problem.key.clone(),
-                    value: None,
-                    problem: format!(
-                        "{}; this mapping is not applied until it is fixed",
-                        problem.message
-                    ),
-                    action: Action::Assumed,
-                });
-            }
+            dataset
+                .data_quality
+                .extend(problems.into_iter().map(mapping_issue));
             mappings
         }
     };
@@ -210,6 +200,21 @@ pub fn load_folder(data_dir: &Path, options: &LoadOptions) -> Result<Dataset, Lo
         options,
         dataset,
     ))
+}
+
+/// A problem with the settings' header mappings as the data-quality list shows it.
+pub fn mapping_issue(problem: config::ConfigProblem) -> DataQualityIssue {
+    DataQualityIssue {
+        file: CONFIG_FILE.to_string(),
+        line: problem.line,
+        column: problem.key,
+        value: None,
+        problem: format!(
+            "{}; this mapping is not applied until it is fixed",
+            problem.message
+        ),
+        action: Action::Assumed,
+    }
 }
 
 /// Reads the files `discover` found into `dataset` (which holds the mapping problems).

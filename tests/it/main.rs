@@ -1,6 +1,7 @@
 //! Integration tests: one binary, one module per area, small named fixtures in `tests/data/`.
 //! Every expected value is worked out by hand from the fixture and SPEC.md, in the comments.
 
+mod analysis;
 mod board_pack;
 mod cache;
 mod cli;
