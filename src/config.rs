@@ -89,11 +89,10 @@ impl FolderSettings {
     pub fn read(data_dir: &Path) -> FolderSettings {
         let path = data_dir.join(CONFIG_FILE);
         let content = match std::fs::read(&path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => SettingsContent::Text(text),
-                Err(error) => SettingsContent::Unreadable(format!(
-                    "it is not UTF-8 text (byte {} cannot be decoded; saved in another encoding, such as Windows-1252?); save it as UTF-8",
-                    error.utf8_error().valid_up_to() + 1
+            Ok(bytes) => match decode_settings(&bytes) {
+                Ok((_, text)) => SettingsContent::Text(text.to_string()),
+                Err(line) => SettingsContent::Unreadable(format!(
+                    "it is not UTF-8 text (line {line} has a byte that is not; another editor may have saved it as Windows-1252), so none of its settings apply; save it as UTF-8"
                 )),
             },
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => SettingsContent::Missing,
@@ -195,6 +194,24 @@ pub enum SettingsError {
     },
 }
 
+/// The settings file's byte-order mark (empty when it has none) and its text; the 1-based line
+/// of the first byte that is not UTF-8 when it is not UTF-8.
+fn decode_settings(bytes: &[u8]) -> Result<(&[u8], &str), usize> {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let (bom, body) = match bytes.strip_prefix(BOM) {
+        Some(body) => (BOM, body),
+        None => (&[][..], bytes),
+    };
+    match std::str::from_utf8(body) {
+        Ok(text) => Ok((bom, text)),
+        Err(error) => Err(body[..error.valid_up_to()]
+            .iter()
+            .filter(|&&byte| byte == b'\n')
+            .count()
+            + 1),
+    }
+}
+
 /// Edits `DATA_DIR/coo-dashboard.toml` in place (SPEC §4): `edit` changes its own keys in the
 /// parsed document and every other key, comment and blank line stays as the user wrote it. A
 /// file that cannot be read, decoded as UTF-8 or parsed is never overwritten: the save is
@@ -210,17 +227,8 @@ pub fn edit_settings(
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(source) => return Err(SettingsError::Unreadable { path, source }),
     };
-    const BOM: &[u8] = b"\xEF\xBB\xBF";
-    let (bom, body) = match bytes.strip_prefix(BOM) {
-        Some(body) => (BOM, body),
-        None => (&[][..], &bytes[..]),
-    };
-    let text = std::str::from_utf8(body).map_err(|error| SettingsError::NotUtf8 {
-        line: body[..error.valid_up_to()]
-            .iter()
-            .filter(|&&byte| byte == b'\n')
-            .count()
-            + 1,
+    let (bom, text) = decode_settings(&bytes).map_err(|line| SettingsError::NotUtf8 {
+        line,
         path: path.clone(),
     })?;
     let mut document: toml_edit::DocumentMut =

@@ -92,11 +92,11 @@ fn an_undecodable_settings_file_is_named_in_the_report_never_read_as_empty() {
     windows_1252_settings(folder.path());
     let (code, json, stderr) = report(folder.path());
     assert_eq!(code, Some(0), "stderr: {stderr}");
-    // Before the 0xE4: "# Schwellen\n" (12) + "[metrics.nps]\n" (14) + "warning_below = 25\n"
-    // (19) + "\n" (1) + "[mapping.\"Ums" (13) = 59 bytes, so counted from 1 it is byte 60.
+    // The 0xE4 is on line 5: "# Schwellen", "[metrics.nps]", "warning_below = 25", "", then
+    // "[mapping.\"Ums\xE4tze\"]".
     let entry = quality_entry(&json, "not UTF-8").expect("the settings file is named");
     assert_eq!(entry["file"], "coo-dashboard.toml");
-    assert!(entry["problem"].as_str().unwrap().contains("byte 60"));
+    assert!(entry["problem"].as_str().unwrap().contains("line 5"));
     let rules: Vec<&str> = json["rules"]
         .as_array()
         .unwrap()
