@@ -44,7 +44,9 @@ pub struct ReportArgs {
     pub data_dir: PathBuf,
     #[arg(long, value_enum, default_value_t = Format::Json)]
     pub format: Format,
-    /// Write here instead of standard output.
+    /// Write here instead of standard output (`-` is standard output). A file is replaced
+    /// atomically keeping its permissions, a link's target is written, a device or pipe is
+    /// written straight through.
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Escalation rules on top of the defaults and the data folder's coo-dashboard.toml.
@@ -264,13 +266,14 @@ fn write_output(out: Option<&Path>, text: &str) -> Result<(), Failure> {
     write_output_with(out, |out| out.write_all(text.as_bytes()))
 }
 
-/// Writes what `write` produces to `out` (atomically) or to standard output, followed by a
-/// newline on standard output.
+/// Writes what `write` produces to `out` (see `config::write_atomically_with`: a file is
+/// replaced atomically, a device or pipe written straight through, a link's target written) or,
+/// without `--out` or with `--out -`, to standard output followed by a newline.
 fn write_output_with(
     out: Option<&Path>,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), Failure> {
-    match out {
+    match out.filter(|path| *path != Path::new("-")) {
         Some(path) => crate::config::write_atomically_with(path, write).with_context(|| {
             format!(
                 "could not write {}; check the folder exists and you may write there",

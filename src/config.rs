@@ -277,31 +277,93 @@ pub fn save_mapping(data_dir: &Path, header: &str, field: Field) -> Result<(), S
     })
 }
 
-/// Writes `bytes` to a temporary file beside `path`, syncs it, then renames it over `path`, so a
-/// crash leaves either the old file or the new one, never half of one. The file gets the
-/// permissions any newly created file gets (the umask applies), not the temporary file's
-/// owner-only ones: a board pack written for others to read must be readable.
+/// Writes `bytes` to `path` so that a reader never sees half a file (see
+/// [`write_atomically_with`]).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_atomically_with(path, |file| file.write_all(bytes))
 }
 
-/// As [`write_atomically`], with the content written by `write` (through a buffer) rather than
-/// held in memory first: a large report goes to disk as it is serialised.
+/// Writes what `write` produces (through a buffer, so a large report goes to disk as it is
+/// serialised) to `path`, never destroying what is there:
+/// - a symlink is followed: its target is written and the link stays a link;
+/// - a regular file, or a path where nothing is yet, is written to a temporary file beside it,
+///   synced, then renamed over it, so a crash leaves the old file or the new one, never half;
+///   a replaced file keeps its permissions, a new one gets those of any new file (the umask
+///   applies), not the temporary file's owner-only ones;
+/// - anything else (a device such as `/dev/null`, a named pipe) is written straight through,
+///   never replaced by a regular file.
 pub fn write_atomically_with(
     path: &Path,
     write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let directory = path.parent().unwrap_or_else(|| Path::new("."));
+    let target = resolve_links(path)?;
+    let existing = match std::fs::metadata(&target) {
+        Ok(metadata) => Some(metadata),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+        Err(error) => return Err(error),
+    };
+    if let Some(metadata) = &existing {
+        if metadata.is_dir() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                format!("{} is a folder; give a file name", target.display()),
+            ));
+        }
+        if !metadata.is_file() {
+            let file = std::fs::OpenOptions::new().write(true).open(&target)?;
+            let mut buffered = std::io::BufWriter::with_capacity(1 << 16, file);
+            write(&mut buffered)?;
+            return std::io::Write::flush(&mut buffered);
+        }
+    }
+    let directory = match target.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
     let mut builder = tempfile::Builder::new();
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
     let temporary = builder.tempfile_in(directory)?;
+    if let Some(metadata) = &existing {
+        temporary
+            .as_file()
+            .set_permissions(metadata.permissions())?;
+    }
     let mut buffered = std::io::BufWriter::with_capacity(1 << 16, temporary);
     write(&mut buffered)?;
     let temporary = buffered.into_inner().map_err(|error| error.into_error())?;
     temporary.as_file().sync_all()?;
-    temporary.persist(path).map_err(|error| error.error)?;
+    temporary.persist(&target).map_err(|error| error.error)?;
     Ok(())
+}
+
+/// How many links in a row [`resolve_links`] follows before calling it a loop (Linux's own
+/// limit is 40).
+const MAX_LINKS: usize = 40;
+
+/// `path` with every symlink at its end followed (a link to a link to a file gives the file);
+/// a dangling link gives the path it points to, which writing then creates.
+fn resolve_links(path: &Path) -> std::io::Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match std::fs::symlink_metadata(&current) {
+            Ok(metadata) if metadata.file_type().is_symlink() => {
+                let pointed = std::fs::read_link(&current)?;
+                current = match current.parent() {
+                    Some(parent) if pointed.is_relative() => parent.join(pointed),
+                    _ => pointed,
+                };
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        format!(
+            "{} is a chain of more than {MAX_LINKS} links (a loop?)",
+            path.display()
+        ),
+    ))
 }
 
 #[cfg(test)]

@@ -187,3 +187,113 @@ fn report_out_into_a_missing_folder_is_a_usage_error_naming_the_path() {
     );
     assert!(!target.exists());
 }
+
+/// `report --format md --out TARGET` on the sample data; the exit code and stderr.
+fn memo_out(target: &Path) -> (Option<i32>, String) {
+    let output = run(&[
+        "report",
+        &sample_data(),
+        "--format",
+        "md",
+        "--out",
+        target.to_str().unwrap(),
+    ]);
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).to_string(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn report_out_through_a_symlink_writes_its_target_and_the_link_stays_a_link() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::create_dir(folder.path().join("archive")).unwrap();
+    let target = folder.path().join("archive/2026-10.md");
+    std::fs::write(&target, "last month's memo").unwrap();
+    let link = folder.path().join("latest.md");
+    std::os::unix::fs::symlink("archive/2026-10.md", &link).unwrap();
+    let (code, stderr) = memo_out(&link);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        std::fs::read_link(&link).unwrap(),
+        Path::new("archive/2026-10.md")
+    );
+    let memo = std::fs::read_to_string(&target).unwrap();
+    assert!(
+        memo.starts_with("# "),
+        "the memo is in the target: {memo:.80}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn report_out_onto_an_owner_only_file_keeps_it_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let folder = tempfile::tempdir().unwrap();
+    let target = folder.path().join("pack.md");
+    std::fs::write(&target, "old").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (code, stderr) = memo_out(&target);
+    assert_eq!(code, Some(0), "{stderr}");
+    let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "mode {mode:o}");
+    assert_ne!(std::fs::read_to_string(&target).unwrap(), "old");
+}
+
+#[cfg(unix)]
+#[test]
+fn report_out_into_a_named_pipe_is_written_through_and_the_pipe_stays_a_pipe() {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let folder = tempfile::tempdir().unwrap();
+    let pipe = folder.path().join("memo.pipe");
+    let made = Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    // The reader: opening a pipe waits for its writer. Before, the report renamed a regular file
+    // over the pipe and this thread was left waiting (it is not joined then).
+    let reader_path = pipe.clone();
+    let (sender, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        let read =
+            std::fs::File::open(&reader_path).and_then(|mut file| file.read_to_string(&mut text));
+        let _ = sender.send(read.map(|_| text));
+    });
+    let (code, stderr) = memo_out(&pipe);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        std::fs::symlink_metadata(&pipe)
+            .unwrap()
+            .file_type()
+            .is_fifo(),
+        "the pipe was replaced by a file"
+    );
+    let memo = received
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the reader got the memo")
+        .expect("read");
+    assert!(memo.starts_with("# "), "{memo:.80}");
+}
+
+#[test]
+fn report_out_dash_writes_standard_output_and_no_file_named_dash() {
+    let folder = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_coo-dashboard"))
+        .args(["report", &sample_data(), "--format", "md", "--out", "-"])
+        .current_dir(folder.path())
+        .output()
+        .expect("the binary runs");
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("# "));
+    assert!(!folder.path().join("-").exists());
+}
