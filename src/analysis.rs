@@ -193,7 +193,7 @@ type Recorded = (
 
 /// The states and latest comments of the state file; none when it does not exist yet.
 fn recorded(state_file: &Path) -> Result<Recorded, escalations::StoreError> {
-    match Store::open_existing(state_file)? {
+    match Store::open_read_only(state_file)? {
         Some(store) => Ok((store.states()?, store.latest_comments()?)),
         None => Ok(Default::default()),
     }
@@ -210,6 +210,8 @@ pub struct Basis<'a> {
     pub rules_layers: &'a [String],
     pub raised: &'a [Escalation],
     pub standings: &'a StatusBoard,
+    /// Why the recorded states could not be read, when they could not.
+    pub state_error: Option<&'a str>,
 }
 
 impl Basis<'_> {
@@ -223,6 +225,7 @@ impl Basis<'_> {
             self.rules_layers.to_vec(),
         );
         report.escalations = escalations::rows(self.raised, states);
+        report.escalation_status_unavailable = self.state_error.map(str::to_string);
         report
     }
 
@@ -270,6 +273,7 @@ impl Analysis {
             rules_layers: &self.rules_layers,
             raised: &self.raised,
             standings: &self.standings,
+            state_error: self.state_error.as_deref(),
         }
     }
 }

@@ -61,6 +61,10 @@ pub struct ReportArgs {
     /// The escalation state database (default: DATA_DIR/.coo-dashboard/state.sqlite).
     #[arg(long)]
     pub state: Option<PathBuf>,
+    /// Write the report even when the escalation state cannot be read: every escalation then
+    /// shows as open, and the report says so on its first line.
+    #[arg(long)]
+    pub ignore_state_errors: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -225,7 +229,14 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
     let mut analysis = analyse(&args.data_dir, &options)?;
     warn_rule_problems(&analysis);
     if let Some(error) = &analysis.state_error {
-        eprintln!("coo-dashboard: warning: {error}; escalations show as open");
+        if !args.ignore_state_errors {
+            return Err(Failure::Usage(anyhow::anyhow!(
+                "escalation status unavailable: {error}; no report was written (pass --ignore-state-errors to write it with every escalation shown as open)"
+            )));
+        }
+        eprintln!(
+            "coo-dashboard: warning: escalation status unavailable: {error}; every escalation shows as open"
+        );
     }
     let mut timings = Stages::start();
     timings.report(&analysis.timings);

@@ -15,3 +15,4 @@ pub mod metrics;
 pub mod model;
 pub mod report;
 pub mod synthetic;
+pub mod text;

@@ -135,7 +135,7 @@ pub fn board_pack(
 ) -> (String, Option<String>) {
     let basis = prepared.basis();
     let report = basis.report(states);
-    let (latest_comments, problem) = match Store::open_existing(state_file)
+    let (latest_comments, problem) = match Store::open_read_only(state_file)
         .and_then(|store| store.map(|store| store.latest_comments()).transpose())
     {
         Ok(comments) => (comments.unwrap_or_default(), None),

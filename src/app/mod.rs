@@ -634,7 +634,10 @@ impl App {
                     self.notify(note.text, note.is_error);
                 }
                 if let Some(error) = &prepared.state_error {
-                    self.notify(error.clone(), true);
+                    self.notify(
+                        format!("Escalation status unavailable: {error}; every escalation shows as open."),
+                        true,
+                    );
                 }
                 self.desk = EscalationDesk::new(
                     &prepared.data_dir,

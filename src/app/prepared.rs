@@ -281,7 +281,7 @@ impl Prepared {
             rules_layers,
             rule_problems,
             recorded_states: states,
-            state_error: state_error.map(|error| format!("{error}; escalations show as open")),
+            state_error,
             timings: LoadTimings {
                 read: timings.read,
                 metrics: timings.metrics,
@@ -303,6 +303,7 @@ impl Prepared {
             rules_layers: &self.rules_layers,
             raised: &self.escalations,
             standings: &self.status,
+            state_error: self.state_error.as_deref(),
         }
     }
 

@@ -159,10 +159,11 @@ pub(super) fn run(args: &EscalationsArgs) -> Result<(), Failure> {
         } => {
             let states = states_or_failure(&analysis)?;
             let escalation_id = known_id(&escalation_id, raised, states, &args.data_dir)?;
-            let entries = match Store::open_existing(&analysis.state_file).map_err(store_failure)? {
-                Some(store) => store.history(&escalation_id).map_err(store_failure)?,
-                None => Vec::new(),
-            };
+            let entries =
+                match Store::open_read_only(&analysis.state_file).map_err(store_failure)? {
+                    Some(store) => store.history(&escalation_id).map_err(store_failure)?,
+                    None => Vec::new(),
+                };
             let text = match format {
                 ListFormat::Json => serde_json::to_string_pretty(&entries)
                     .map_err(|error| Failure::Usage(error.into()))?,

@@ -22,6 +22,24 @@ const DEPARTMENT_COLUMNS: [Metric; 5] = [
     Metric::ChurnRate,
 ];
 
+/// Text from the data as the memo writes it: one line, no control characters, HTML shown as
+/// text (`<script>` cannot run where the memo is rendered) and `|` escaped (it cannot split a
+/// table cell).
+fn escape_cell(value: &str) -> String {
+    let mut escaped = String::with_capacity(value.len());
+    for c in crate::text::printable(value).chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '|' => escaped.push_str("\\|"),
+            '`' => escaped.push('\''),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
 fn change(
     metric: Metric,
     table: &MetricTable,
@@ -66,6 +84,9 @@ pub fn write(report: &Report, dataset: &Dataset, table: &MetricTable, month: Mon
         .iter()
         .filter(|source| source.kind.is_none())
         .count();
+    if let Some(warning) = report.status_warning() {
+        let _ = writeln!(memo, "**{}**\n", escape_cell(&warning));
+    }
     let _ = writeln!(memo, "# Operations summary, {month}\n");
     let _ = writeln!(
         memo,

@@ -12,6 +12,7 @@ mod hostile;
 mod metrics;
 mod properties;
 mod reading;
+mod state;
 
 use std::path::{Path, PathBuf};
 
