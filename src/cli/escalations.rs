@@ -19,6 +19,8 @@ use crate::escalations::{
     self, AuditEntry, EscalationRow, EscalationState, Status, Store, WorkflowAction,
 };
 
+use crate::text::printable;
+
 use super::{Failure, analyse, parse_day, warn_rule_problems, write_output};
 
 /// How many ids an unknown-id error suggests.
@@ -208,7 +210,7 @@ pub(super) fn run(args: &EscalationsArgs) -> Result<(), Failure> {
         WorkflowAction::Resolve { .. } => format!("Resolved {escalation_id}."),
         WorkflowAction::Reopen => format!("Reopened {escalation_id}; it is open again."),
     };
-    write_output(None, &confirmation)
+    write_output(None, &printable(&confirmation))
 }
 
 /// The id as the data or the state file knows it (matched exactly, else ignoring case), or a
@@ -263,9 +265,11 @@ fn list_table(rows: &[EscalationRow], status: Option<Status>) -> String {
             [
                 row.severity.to_string(),
                 row.status.to_string(),
-                row.owner.clone().unwrap_or_else(|| "-".to_string()),
-                row.id.clone(),
-                row.message.clone(),
+                row.owner
+                    .as_deref()
+                    .map_or_else(|| "-".to_string(), printable),
+                printable(&row.id),
+                printable(&row.message),
             ]
         })
         .collect();
@@ -309,20 +313,22 @@ fn history_table(
                 (action, _, Some(text)) => format!("{action}: {text}"),
                 (action, _, None) => action.to_string(),
             };
-            match &entry.actor {
+            let line = match &entry.actor {
                 Some(actor) => format!("{}  {what}  (by {actor})", entry.at),
                 None => format!("{}  {what}", entry.at),
-            }
+            };
+            printable(&line)
         })
         .collect();
     let status = state.map_or(Status::Open, |state| state.status);
     let owner = state
         .and_then(|state| state.owner.as_deref())
-        .map(|owner| format!(", owner {owner}"))
+        .map(|owner| format!(", owner {}", printable(owner)))
         .unwrap_or_default();
     if lines.is_empty() {
         lines.push(format!(
-            "Nothing has been done about {escalation_id} yet; it is open."
+            "Nothing has been done about {} yet; it is open.",
+            printable(escalation_id)
         ));
     } else {
         lines.push(format!("Now {status}{owner}."));

@@ -297,3 +297,42 @@ fn report_out_dash_writes_standard_output_and_no_file_named_dash() {
     assert!(String::from_utf8_lossy(&output.stdout).starts_with("# "));
     assert!(!folder.path().join("-").exists());
 }
+
+#[test]
+fn the_markdown_memo_shows_markup_and_pipes_from_the_data_as_text() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(
+        folder.path().join("finance.csv"),
+        "Month,Department,Revenue,COGS,Opex\n\
+         2026-03,<script>alert(1)</script> | Ops,1000,200,100\n\
+         2026-03,<img src=x onerror=alert(2)>,500,100,50\n",
+    )
+    .unwrap();
+    let output = run(&["report", folder.path().to_str().unwrap(), "--format", "md"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let memo = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        !memo.contains("<script>") && !memo.contains("<img"),
+        "{memo}"
+    );
+    assert!(
+        memo.contains("&lt;script&gt;alert(1)&lt;/script&gt; \\| Ops"),
+        "{memo}"
+    );
+    // Every department row has its 8 cell borders and no more: name, five metrics, the change.
+    let unescaped_pipes = |line: &str| {
+        line.char_indices()
+            .filter(|&(index, c)| c == '|' && !line[..index].ends_with('\\'))
+            .count()
+    };
+    let rows: Vec<&str> = memo.lines().filter(|line| line.contains("&lt;")).collect();
+    assert_eq!(rows.len(), 2, "{memo}");
+    for row in rows {
+        assert_eq!(unescaped_pipes(row), 8, "{row}");
+    }
+}

@@ -227,3 +227,43 @@ fn a_damaged_state_file_is_refused_after_a_copy_is_kept() {
     );
     assert_eq!(std::fs::read(&copies[0]).unwrap(), bytes);
 }
+
+#[test]
+fn list_and_history_print_escape_sequences_from_the_state_as_text_never_obey_them() {
+    let folder = folder_with(&["escalations/churn_summary.csv"]);
+    let data_dir = folder.path().display().to_string();
+    // ESC ] 0 ; … BEL retitles the terminal; ESC [ 2 J clears it; U+009B is C1's one-byte CSI.
+    let owner = "Dana\u{1b}]0;pwned\u{7}";
+    let comment = "fixed\u{1b}[2J\u{9b}31m";
+    for args in [vec!["assign", ID, owner], vec!["comment", ID, comment]] {
+        let mut command = vec!["escalations", data_dir.as_str()];
+        command.extend(args);
+        let output = run(&command);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert!(
+            !output.stdout.contains(&0x1b),
+            "the confirmation echoes the owner"
+        );
+    }
+    for args in [vec!["list"], vec!["history", ID]] {
+        let mut command = vec!["escalations", data_dir.as_str()];
+        command.extend(args);
+        let output = run(&command);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let text = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{9b}') && !text.contains('\u{7}'),
+            "{text:?}"
+        );
+        assert!(
+            text.contains("Dana\u{FFFD}]0;pwned\u{FFFD}"),
+            "shown, not obeyed: {text:?}"
+        );
+    }
+    let history = run(&["escalations", &data_dir, "history", ID]);
+    let text = String::from_utf8_lossy(&history.stdout).into_owned();
+    assert!(
+        text.contains("commented: fixed\u{FFFD}[2J\u{FFFD}31m"),
+        "{text:?}"
+    );
+}
