@@ -27,8 +27,9 @@ use crate::escalations::{
 use crate::input::headers::UserMappings;
 use crate::input::{self, LoadError, LoadOptions};
 use crate::metrics::{self, MetricTable};
-use crate::model::{Dataset, DepartmentId, Month};
+use crate::model::{DataQualityIssue, Dataset, DepartmentId, Month};
 use crate::report::{self, Report};
+use crate::text;
 
 /// What an analysis is asked for beyond the folder.
 #[derive(Debug, Clone, Default)]
@@ -58,6 +59,9 @@ pub enum AnalysisError {
     RulesFile(#[from] RulesFileError),
     #[error("{0}; run it again, and if it happens again report it with the data folder")]
     Metrics(String),
+    /// `--as-of` more than a year outside the data's months.
+    #[error("{0}")]
+    OutsideData(String),
     /// The observer asked to stop.
     #[error("the load was cancelled")]
     Cancelled,
@@ -133,9 +137,16 @@ pub fn run_observed(
     dataset
         .data_quality
         .splice(0..0, mapping_problems.into_iter().map(input::mapping_issue));
+    for issue in &mut dataset.data_quality {
+        bound_echo(issue);
+    }
     let read = started.elapsed();
 
     let started = stage(Stage::Computing)?;
+    if let Some(as_of) = options.as_of {
+        within_data(&dataset, "--as-of", &as_of.to_string(), Month::of(as_of))
+            .map_err(AnalysisError::OutsideData)?;
+    }
     let as_of = report::resolve_as_of(&dataset, options.as_of)
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let metrics = metrics::compute(&dataset, as_of)
@@ -197,6 +208,67 @@ fn recorded(state_file: &Path) -> Result<Recorded, escalations::StoreError> {
         Some(store) => Ok((store.states()?, store.latest_comments()?)),
         None => Ok(Default::default()),
     }
+}
+
+/// The longest problem sentence kept: the sentences the app writes fit, a sentence that
+/// echoes a 50 MB cell does not.
+const PROBLEM_CHARS: usize = 4 * text::ECHO_CHARS;
+
+/// Cuts what a data-quality entry echoes of the file to a readable length.
+fn bound_echo(issue: &mut DataQualityIssue) {
+    let cut = |value: &str, max: usize| {
+        value
+            .chars()
+            .nth(max)
+            .is_some()
+            .then(|| text::cut(value, max))
+    };
+    if let Some(value) = issue
+        .value
+        .as_deref()
+        .and_then(|value| cut(value, text::ECHO_CHARS))
+    {
+        issue.value = Some(value);
+    }
+    if let Some(column) = issue
+        .column
+        .as_deref()
+        .and_then(|column| cut(column, text::ECHO_CHARS))
+    {
+        issue.column = Some(column);
+    }
+    if let Some(problem) = cut(&issue.problem, PROBLEM_CHARS) {
+        issue.problem = problem;
+    }
+}
+
+/// How far outside the data's months `--as-of` and `--month` may reach: a year either way (a
+/// report on the month after the last export, or a year-ago comparison, still makes sense).
+const OUTSIDE_DATA_MONTHS: i32 = 12;
+
+/// Refuses a month (`what` given as `written`) more than a year outside the data's months,
+/// naming the data's range and the months that may be asked for. Data without months (nothing
+/// recognisable) refuses nothing.
+pub fn within_data(
+    dataset: &Dataset,
+    what: &str,
+    written: &str,
+    month: Month,
+) -> Result<(), String> {
+    let (Some(first), Some(last)) = (dataset.earliest_month(), dataset.latest_month()) else {
+        return Ok(());
+    };
+    let (first, last) = (first.min(last), first.max(last));
+    let (from, to) = (
+        first.offset(-OUTSIDE_DATA_MONTHS),
+        last.offset(OUTSIDE_DATA_MONTHS),
+    );
+    if (from..=to).contains(&month) {
+        return Ok(());
+    }
+    Err(format!(
+        "{what} {written} is more than a year outside the data, which runs from {first} to {last}; give a month from {from} to {to}"
+    ))
 }
 
 /// What every export of an analysis is built from, borrowed from an [`Analysis`] or from what

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::analysis::{self, Analysis};
@@ -77,7 +77,15 @@ pub enum Format {
 
 fn parse_day(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| format!("'{text}' is not a date; write it as YYYY-MM-DD"))
+        .ok()
+        .filter(|day| day.year().abs() <= crate::model::MAX_YEAR)
+        .ok_or_else(|| {
+            format!(
+                "'{}' is not a date; write it as YYYY-MM-DD, with a year within ±{}",
+                crate::text::cut(text, crate::text::ECHO_CHARS),
+                crate::model::MAX_YEAR
+            )
+        })
 }
 
 fn parse_month_argument(text: &str) -> Result<Month, String> {
@@ -240,6 +248,10 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
     }
     let mut timings = Stages::start();
     timings.report(&analysis.timings);
+    if let Some(month) = args.month {
+        analysis::within_data(&analysis.dataset, "--month", &month.to_string(), month)
+            .map_err(|sentence| Failure::Usage(anyhow::anyhow!(sentence)))?;
+    }
     let month = args.month.unwrap_or_else(|| Month::of(analysis.as_of));
     // Escalations need the whole history (trend, anomaly), so they were found before `--month`
     // trims it. The month itself plus what comparisons need: the month before and a year

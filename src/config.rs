@@ -52,6 +52,27 @@ pub fn line_of(text: &str, offset: usize) -> usize {
         .map_or(1, |before| before.matches('\n').count() + 1)
 }
 
+/// Where each line of a text starts: the line of many offsets in O(log n) each, where
+/// [`line_of`] counts from the start every time.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        LineIndex { starts }
+    }
+
+    /// The 1-based line of a byte offset, as [`line_of`] gives it.
+    pub fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset)
+    }
+}
+
 /// Parses TOML, turning an error into a problem that names the file and the line.
 pub fn parse_toml<T: for<'de> Deserialize<'de>>(
     path: &Path,
@@ -378,6 +399,17 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].line, Some(4));
         assert!(problems[0].message.contains("'costs' is not a column"));
+    }
+
+    #[test]
+    fn the_line_index_gives_the_lines_line_of_gives() {
+        let text = "a\nbc\n\nd";
+        let lines = LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(lines.line(offset), line_of(text, offset), "offset {offset}");
+        }
+        // "d" at offset 6 is on line 4 (three newlines before it).
+        assert_eq!(lines.line(6), 4);
     }
 
     #[test]

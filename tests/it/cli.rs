@@ -336,3 +336,75 @@ fn the_markdown_memo_shows_markup_and_pipes_from_the_data_as_text() {
         assert_eq!(unescaped_pipes(row), 8, "{row}");
     }
 }
+
+#[test]
+fn a_month_beyond_ten_thousand_years_is_refused_never_wrapped() {
+    for month in ["999999999-01", "10001-01", "-10001-12"] {
+        let output = run(&["report", &sample_data(), &format!("--month={month}")]);
+        assert_eq!(output.status.code(), Some(2), "{month}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        // Before, 999999999-01 overflowed into the month "-73741825-01".
+        assert!(
+            stderr.contains("is not a month") && stderr.contains("10000"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("73741825"));
+    }
+    let output = run(&["report", &sample_data(), "--as-of", "10001-01-01"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn as_of_or_month_more_than_a_year_outside_the_data_is_refused_with_its_range() {
+    // The sample data runs from 2025-05 to 2026-10 (docs/sample_data.md); a year either side is
+    // 2024-05 to 2027-10.
+    for args in [
+        ["--as-of", "9999-12-31"],
+        ["--month", "1990-01"],
+        ["--as-of", "2027-11-01"],
+        ["--month", "2024-04"],
+    ] {
+        let output = run(&["report", &sample_data(), "--format", "md", args[0], args[1]]);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(output.stdout.is_empty());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(&format!("{} {}", args[0], args[1]))
+                && stderr
+                    .contains("runs from 2025-05 to 2026-10; give a month from 2024-05 to 2027-10"),
+            "{stderr}"
+        );
+    }
+    for args in [["--as-of", "2027-10-31"], ["--month", "2024-05"]] {
+        let output = run(&["report", &sample_data(), "--format", "md", args[0], args[1]]);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: the edges are in");
+    }
+}
+
+#[test]
+fn a_huge_cell_is_echoed_cut_to_a_readable_length() {
+    let folder = tempfile::tempdir().unwrap();
+    let huge = "9x".repeat(500_000);
+    std::fs::write(
+        folder.path().join("finance.csv"),
+        format!(
+            "Month,Department,Revenue,COGS,Opex\n2026-03,Ops,{huge},1,1\n2026-03,Sales,10,1,1\n"
+        ),
+    )
+    .unwrap();
+    let report = report_json(&["report", folder.path().to_str().unwrap()]);
+    let issues = report["data_quality"].as_array().unwrap();
+    let echoed = issues
+        .iter()
+        .find(|issue| issue["file"] == "finance.csv" && issue["line"] == 2)
+        .expect("the bad revenue is listed");
+    let value = echoed["value"].as_str().unwrap();
+    // 120 characters of the cell, then "… (1000000 characters in all)".
+    assert!(value.starts_with(&huge[..120]), "{value:.130}");
+    assert!(
+        value.ends_with("… (1000000 characters in all)"),
+        "{value:.200}"
+    );
+    assert!(echoed["problem"].as_str().unwrap().chars().count() < 600);
+    assert!(serde_json::to_string(&report).unwrap().len() < 100_000);
+}
