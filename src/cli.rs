@@ -144,20 +144,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-/// The bundled sample data: beside the executable's crate when run through cargo, else
-/// `sample_data` in the working directory.
-pub fn default_data_dir() -> PathBuf {
-    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
-    if bundled.is_dir() {
-        bundled
-    } else {
-        PathBuf::from("sample_data")
-    }
-}
-
 #[cfg(feature = "gui")]
 fn run_gui(data_dir: Option<PathBuf>) -> Result<(), Failure> {
-    let data_dir = data_dir.unwrap_or_else(default_data_dir);
+    let data_dir = data_dir.unwrap_or_else(crate::config::default_data_dir);
     crate::app::run(data_dir)
         .map_err(|error| Failure::Usage(anyhow::anyhow!("the window could not be opened: {error}")))
 }

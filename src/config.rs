@@ -9,6 +9,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::input::headers::{Field, UserMappings, normalise_header};
 
+/// The bundled sample data: beside the executable's crate when run through cargo, else
+/// `sample_data` in the working directory.
+pub fn default_data_dir() -> PathBuf {
+    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
+    if bundled.is_dir() {
+        bundled
+    } else {
+        PathBuf::from("sample_data")
+    }
+}
+
 /// The file name of the data folder's settings.
 pub const CONFIG_FILE: &str = "coo-dashboard.toml";
 

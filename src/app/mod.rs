@@ -194,7 +194,7 @@ impl App {
             .data_dir
             .clone()
             .or_else(|| state.data_dir.clone().filter(|dir| dir.is_dir()))
-            .unwrap_or_else(crate::cli::default_data_dir);
+            .unwrap_or_else(crate::config::default_data_dir);
         let mut app = App {
             state,
             ctx: ctx.clone(),

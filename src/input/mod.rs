@@ -164,6 +164,18 @@ fn discover(root: &Path) -> Vec<Found> {
     found
 }
 
+/// Every export a load of `root` reads, in natural path order: the one folder walk, which the
+/// app's folder watch uses too (hidden folders and Excel's `~$` lock files skipped).
+pub fn export_paths(root: &Path) -> Vec<PathBuf> {
+    discover(root)
+        .into_iter()
+        .filter_map(|found| match found {
+            Found::File { path, .. } => Some(path),
+            Found::Problem { .. } => None,
+        })
+        .collect()
+}
+
 /// Reads every export in `data_dir` into one dataset.
 pub fn load_folder(data_dir: &Path, options: &LoadOptions) -> Result<Dataset, LoadError> {
     let metadata = std::fs::metadata(data_dir).map_err(|source| match source.kind() {
