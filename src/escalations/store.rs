@@ -76,6 +76,30 @@ const OWN_TABLES: [&str; 2] = ["escalation_state", "audit"];
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// The write-ahead log SQLite keeps beside a database in WAL mode while it has changes the file
+/// itself does not.
+fn wal_beside(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push("-wal");
+    PathBuf::from(name)
+}
+
+/// A path as the path part of an SQLite `file:` URI: every byte but unreserved ones and `/`
+/// percent-encoded (a `?` or `#` in a folder name would otherwise end the path).
+fn uri_path(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::new();
+    for byte in absolute.as_os_str().as_encoded_bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                uri.push(char::from(*byte));
+            }
+            other => uri.push_str(&format!("%{other:02X}")),
+        }
+    }
+    uri
+}
+
 /// `DATA_DIR/.coo-dashboard/state.sqlite`.
 pub fn default_path(data_dir: &Path) -> PathBuf {
     data_dir.join(STATE_DIR).join(STATE_FILE)
@@ -275,23 +299,15 @@ impl Store {
         if !path.exists() {
             return Ok(None);
         }
-        let connection = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|source| StoreError::Database {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let store = Store {
-            connection,
-            path: path.to_path_buf(),
+        let store = match Store::read_only(path, false) {
+            // A WAL file read by someone who may not write beside it (a read-only data folder):
+            // SQLite needs to create its `-shm` index. With no `-wal` file beside it, everything
+            // is in the file itself, so it is opened as immutable, which needs nothing written.
+            Err(StoreError::Database { .. }) if !wal_beside(path).exists() => {
+                Store::read_only(path, true)?
+            }
+            other => other?,
         };
-        store
-            .connection
-            .busy_timeout(BUSY_TIMEOUT)
-            .map_err(|source| store.database_error(source))?;
-        store.check_sound()?;
         match store.schema_version()? {
             0 => Ok(None),
             SCHEMA_VERSION => Ok(Some(store)),
@@ -319,6 +335,33 @@ impl Store {
             .filter(|entry| entry.file_name().to_string_lossy().starts_with(prefix))
             .map(|entry| entry.path())
             .find(|copy| std::fs::read(copy).is_ok_and(|copied| copied == bytes))
+    }
+
+    /// Opens `path` read-only (as immutable when `immutable`) and checks it is sound.
+    fn read_only(path: &Path, immutable: bool) -> Result<Store, StoreError> {
+        let database_error = |source| StoreError::Database {
+            path: path.to_path_buf(),
+            source,
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let connection = if immutable {
+            Connection::open_with_flags(
+                format!("file:{}?immutable=1", uri_path(path)),
+                flags | OpenFlags::SQLITE_OPEN_URI,
+            )
+        } else {
+            Connection::open_with_flags(path, flags)
+        }
+        .map_err(database_error)?;
+        connection
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(database_error)?;
+        let store = Store {
+            connection,
+            path: path.to_path_buf(),
+        };
+        store.check_sound()?;
+        Ok(store)
     }
 
     /// Refuses a file that is another program's or that SQLite finds damaged.

@@ -267,3 +267,54 @@ fn list_and_history_print_escape_sequences_from_the_state_as_text_never_obey_the
         "{text:?}"
     );
 }
+
+/// A data folder the user may only read (mode 755, owned by root): `report` still reads the
+/// recorded statuses. Root may write anywhere, so when the tests run as root the report runs as
+/// `nobody` through util-linux's `setpriv`, as in `hostile::an_unreadable_file_is_named…`.
+#[cfg(unix)]
+#[test]
+fn the_report_reads_the_statuses_of_a_data_folder_it_may_not_write_to() {
+    use std::os::unix::fs::PermissionsExt;
+    let folder = folder_with(&["escalations/churn_summary.csv"]);
+    let state = folder.path().join(".coo-dashboard/state.sqlite");
+    Store::open(&state)
+        .unwrap()
+        .apply(ID, &WorkflowAction::Acknowledge, Some("dana"))
+        .unwrap();
+    for path in [folder.path(), &folder.path().join(".coo-dashboard")] {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    std::fs::set_permissions(&state, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0");
+    let binary = std::path::PathBuf::from(env!("CARGO_BIN_EXE_coo-dashboard"));
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(outside.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut command = if root {
+        let reachable = outside.path().join("coo-dashboard");
+        if std::fs::hard_link(&binary, &reachable).is_err() {
+            std::fs::copy(&binary, &reachable).unwrap();
+        }
+        let mut command = Command::new("setpriv");
+        command
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(reachable);
+        command
+    } else {
+        Command::new(binary)
+    };
+    let output = command
+        .arg("report")
+        .arg(folder.path())
+        .env("HOME", outside.path())
+        .output()
+        .expect("the report runs (as root this needs util-linux's setpriv)");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    // Before, opening switched the file to WAL, which needs write access, so every escalation
+    // showed as open.
+    assert_eq!(json["escalations"][0]["id"], ID);
+    assert_eq!(json["escalations"][0]["status"], "acknowledged");
+}
