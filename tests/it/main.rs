@@ -46,6 +46,31 @@ pub fn load(names: &[&str]) -> Dataset {
     load_folder(folder.path(), &LoadOptions::default()).expect("the folder loads")
 }
 
+/// The binary as a user without root's rights runs it: itself when the tests do not run as
+/// root; else as `nobody` through util-linux's `setpriv`, from a link (or copy) in `reachable`,
+/// since `nobody` cannot reach the build folder under /root. Root reads and writes any file
+/// whatever its mode, so permission tests need this.
+pub fn unprivileged_binary(reachable: &Path) -> std::process::Command {
+    use std::process::Command;
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0");
+    let binary = PathBuf::from(env!("CARGO_BIN_EXE_coo-dashboard"));
+    if !root {
+        return Command::new(binary);
+    }
+    let linked = reachable.join("coo-dashboard");
+    if std::fs::hard_link(&binary, &linked).is_err() {
+        std::fs::copy(&binary, &linked).expect("copy the binary");
+    }
+    let mut command = Command::new("setpriv");
+    command
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(linked);
+    command
+}
+
 pub fn month(text: &str) -> Month {
     text.parse().expect("a YYYY-MM month")
 }

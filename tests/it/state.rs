@@ -285,27 +285,9 @@ fn the_report_reads_the_statuses_of_a_data_folder_it_may_not_write_to() {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
     std::fs::set_permissions(&state, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0");
-    let binary = std::path::PathBuf::from(env!("CARGO_BIN_EXE_coo-dashboard"));
     let outside = tempfile::tempdir().unwrap();
     std::fs::set_permissions(outside.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let mut command = if root {
-        let reachable = outside.path().join("coo-dashboard");
-        if std::fs::hard_link(&binary, &reachable).is_err() {
-            std::fs::copy(&binary, &reachable).unwrap();
-        }
-        let mut command = Command::new("setpriv");
-        command
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(reachable);
-        command
-    } else {
-        Command::new(binary)
-    };
-    let output = command
+    let output = crate::unprivileged_binary(outside.path())
         .arg("report")
         .arg(folder.path())
         .env("HOME", outside.path())
