@@ -107,7 +107,7 @@ pub struct Prepared {
     /// Months in a row (up to and including its own) the same rule fired for the same metric
     /// and department, by escalation id.
     pub escalation_age: HashMap<String, u32>,
-    /// The rules layers in force, in order (see `escalations::rules::layers`).
+    /// The rules layers in force, in order (see `escalations::rules::layer_names`).
     pub rules_layers: Vec<String>,
     /// Problems in the rules files, each naming its file and line.
     pub rule_problems: Vec<ConfigProblem>,

@@ -350,18 +350,10 @@ pub fn load_layers(
     (rules, problems)
 }
 
-/// The rules layers in force, in the order [`load`] applies them, as a reader of a report
-/// should see them: `shipped defaults`, then the data folder's `coo-dashboard.toml` and the
-/// `--rules` file when they exist. A file that is not valid TOML is named as ignored.
-pub fn layers(data_dir: &Path, rules_file: Option<&Path>) -> Vec<String> {
-    let rules_text = rules_file.and_then(|path| std::fs::read_to_string(path).ok());
-    layer_names(
-        &FolderSettings::read(data_dir),
-        rules_file.zip(rules_text.as_deref()),
-    )
-}
-
-/// [`layers`] from the folder's settings as already read and the `--rules` file's text.
+/// The rules layers in force, in the order [`load_layers`] applies them, as a reader of a report
+/// should see them: `shipped defaults`, then the data folder's `coo-dashboard.toml` (from the
+/// settings as already read) and the `--rules` file (its path and text) when they exist. A file
+/// that is not valid TOML is named as ignored, one that could not be read as unreadable.
 pub fn layer_names(settings: &FolderSettings, rules_file: Option<(&Path, &str)>) -> Vec<String> {
     let mut layers = vec!["shipped defaults".to_string()];
     let folder = settings.path.display().to_string();
@@ -892,13 +884,14 @@ mod tests {
     #[test]
     fn layers_name_the_files_read_in_order_and_an_unreadable_toml_as_ignored() {
         let folder = tempfile::tempdir().unwrap();
-        assert_eq!(layers(folder.path(), None), vec!["shipped defaults"]);
+        let settings = || FolderSettings::read(folder.path());
+        assert_eq!(layer_names(&settings(), None), vec!["shipped defaults"]);
         std::fs::write(folder.path().join(CONFIG_FILE), "[metrics.nps\n").unwrap();
         let extra = folder.path().join("extra.toml");
-        std::fs::write(&extra, "[metrics.nps]\nwarning_below = 20\n").unwrap();
+        let extra_text = "[metrics.nps]\nwarning_below = 20\n";
         let folder_file = folder.path().join(CONFIG_FILE).display().to_string();
         assert_eq!(
-            layers(folder.path(), Some(&extra)),
+            layer_names(&settings(), Some((&extra, extra_text))),
             vec![
                 "shipped defaults".to_string(),
                 format!("{folder_file} (not valid TOML, ignored)"),

@@ -144,7 +144,7 @@ pub struct Report {
     pub data_folder: String,
     pub as_of: NaiveDate,
     /// The rules layers in force, in the order they were applied
-    /// (see [`crate::escalations::rules::layers`]).
+    /// (see [`crate::escalations::rules::layer_names`]).
     pub rules: Vec<String>,
     pub months: Vec<Month>,
     pub departments: Vec<String>,
