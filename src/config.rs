@@ -45,15 +45,18 @@ pub struct ConfigProblem {
 }
 
 impl std::fmt::Display for ConfigProblem {
+    /// `FILE line N (KEY): MESSAGE`, the key cut to 120 characters and the message to 480: a
+    /// key or value echoed from a hostile file stays one readable line.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::text::{ECHO_CHARS, cut, printable};
         write!(f, "{}", self.file.display())?;
         if let Some(line) = self.line {
             write!(f, " line {line}")?;
         }
         if let Some(key) = &self.key {
-            write!(f, " ({key})")?;
+            write!(f, " ({})", printable(&cut(key, ECHO_CHARS)))?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", printable(&cut(&self.message, 4 * ECHO_CHARS)))
     }
 }
 
@@ -421,6 +424,26 @@ mod tests {
         }
         // "d" at offset 6 is on line 4 (three newlines before it).
         assert_eq!(lines.line(6), 4);
+    }
+
+    #[test]
+    fn a_problem_echoes_a_huge_key_cut_and_without_control_characters() {
+        let problem = ConfigProblem {
+            file: PathBuf::from("rules.toml"),
+            line: Some(3),
+            key: Some(format!("metrics.\u{1b}[2J{}", "k".repeat(10_000))),
+            message: "m".repeat(100_000),
+        };
+        let shown = problem.to_string();
+        // The key is "metrics." (8) + ESC "[2J" (4) + 10,000 k = 10,012 characters. Shown:
+        // "rules.toml line 3 (" + 120 + "… (10012 characters in all)): " + 480 + "… (100000
+        // characters in all)": under 700 characters, and the ESC shown as U+FFFD.
+        assert!(shown.chars().count() < 700, "{}", shown.len());
+        assert!(!shown.contains('\u{1b}'));
+        assert!(
+            shown.contains("(10012 characters in all)")
+                && shown.contains("(100000 characters in all)")
+        );
     }
 
     #[test]

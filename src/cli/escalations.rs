@@ -245,7 +245,8 @@ fn known_id(
         format!("the closest are: {}", suggestions.join(", "))
     };
     Err(Failure::Usage(anyhow::anyhow!(
-        "no escalation has the id '{typed}'; {hint} (`coo-dashboard escalations {} list` shows them all)",
+        "no escalation has the id '{}'; {hint} (`coo-dashboard escalations {} list` shows them all)",
+        printable(&crate::text::cut(typed, crate::text::ECHO_CHARS)),
         data_dir.display()
     )))
 }
