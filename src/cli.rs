@@ -7,13 +7,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::escalations::StatusBoard;
-use crate::input::{self, LoadOptions};
+use crate::analysis::{self, Analysis};
+use crate::input;
 use crate::model::Month;
-use crate::report::{self, Report};
+use crate::report;
 
 mod escalations;
 
@@ -44,7 +44,9 @@ pub struct ReportArgs {
     pub data_dir: PathBuf,
     #[arg(long, value_enum, default_value_t = Format::Json)]
     pub format: Format,
-    /// Write here instead of standard output.
+    /// Write here instead of standard output (`-` is standard output). A file is replaced
+    /// atomically keeping its permissions, a link's target is written, a device or pipe is
+    /// written straight through.
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Escalation rules on top of the defaults and the data folder's coo-dashboard.toml.
@@ -59,6 +61,10 @@ pub struct ReportArgs {
     /// The escalation state database (default: DATA_DIR/.coo-dashboard/state.sqlite).
     #[arg(long)]
     pub state: Option<PathBuf>,
+    /// Write the report even when the escalation state cannot be read: every escalation then
+    /// shows as open, and the report says so on its first line.
+    #[arg(long)]
+    pub ignore_state_errors: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -71,7 +77,15 @@ pub enum Format {
 
 fn parse_day(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| format!("'{text}' is not a date; write it as YYYY-MM-DD"))
+        .ok()
+        .filter(|day| day.year().abs() <= crate::model::MAX_YEAR)
+        .ok_or_else(|| {
+            format!(
+                "'{}' is not a date; write it as YYYY-MM-DD, with a year within ±{}",
+                crate::text::cut(text, crate::text::ECHO_CHARS),
+                crate::model::MAX_YEAR
+            )
+        })
 }
 
 fn parse_month_argument(text: &str) -> Result<Month, String> {
@@ -130,20 +144,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-/// The bundled sample data: beside the executable's crate when run through cargo, else
-/// `sample_data` in the working directory.
-pub fn default_data_dir() -> PathBuf {
-    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
-    if bundled.is_dir() {
-        bundled
-    } else {
-        PathBuf::from("sample_data")
-    }
-}
-
 #[cfg(feature = "gui")]
 fn run_gui(data_dir: Option<PathBuf>) -> Result<(), Failure> {
-    let data_dir = data_dir.unwrap_or_else(default_data_dir);
+    let data_dir = data_dir.unwrap_or_else(crate::config::default_data_dir);
     crate::app::run(data_dir)
         .map_err(|error| Failure::Usage(anyhow::anyhow!("the window could not be opened: {error}")))
 }
@@ -155,22 +158,22 @@ fn run_gui(_data_dir: Option<PathBuf>) -> Result<(), Failure> {
     )))
 }
 
-/// Loads the folder, or says why it cannot (exit 2) or why nothing in it was usable (exit 3).
-pub fn load(data_dir: &Path) -> Result<crate::model::Dataset, Failure> {
-    let dataset = input::load_folder(data_dir, &LoadOptions::default())
-        .map_err(|error| Failure::Usage(error.into()))?;
-    if dataset.has_no_data() {
-        let detail = match dataset.data_quality.first() {
-            Some(issue) => format!(" (e.g. {}: {})", issue.file, issue.problem),
-            None => String::new(),
-        };
-        return Err(Failure::NoData(format!(
-            "no recognisable data in {}: none of its {} file(s) is an export the app knows{detail}; see the README for the columns each kind needs",
-            data_dir.display(),
-            dataset.sources.len()
-        )));
+/// The analysis of the folder, or why there is none: exit 2 for a folder or `--rules` file
+/// that cannot be read, exit 3 for a folder with nothing recognisable.
+pub fn analyse(data_dir: &Path, options: &analysis::Options) -> Result<Analysis, Failure> {
+    let analysis =
+        analysis::run(data_dir, options).map_err(|error| Failure::Usage(error.into()))?;
+    match analysis.no_data() {
+        Some(sentence) => Err(Failure::NoData(sentence)),
+        None => Ok(analysis),
     }
-    Ok(dataset)
+}
+
+/// Prints the settings and rules problems of an analysis as warnings on stderr.
+pub fn warn_rule_problems(analysis: &Analysis) {
+    for problem in &analysis.rule_problems {
+        eprintln!("coo-dashboard: warning: {problem}");
+    }
 }
 
 /// Stage times on stderr when `COO_DASHBOARD_TIMINGS` is set: where a slow report spends its
@@ -188,6 +191,20 @@ impl Stages {
         }
     }
 
+    /// The analysis' own stages.
+    fn report(&mut self, timings: &analysis::Timings) {
+        if self.enabled {
+            for (stage, took) in [
+                ("read folder", timings.read),
+                ("compute metrics", timings.metrics),
+                ("escalations", timings.escalations),
+            ] {
+                eprintln!("coo-dashboard: {stage:<24} {:>8.3} s", took.as_secs_f64());
+            }
+            self.last = std::time::Instant::now();
+        }
+    }
+
     fn done(&mut self, stage: &str) {
         if self.enabled {
             let now = std::time::Instant::now();
@@ -201,65 +218,59 @@ impl Stages {
 }
 
 fn run_report(args: &ReportArgs) -> Result<(), Failure> {
-    let mut stages = Stages::start();
-    let dataset = load(&args.data_dir)?;
-    stages.done("read folder");
-    let as_of = report::resolve_as_of(&dataset, args.as_of)
-        .ok_or_else(|| Failure::NoData("the data has no dates".to_string()))?;
-    let mut metrics =
-        crate::metrics::compute(&dataset, as_of).map_err(|error| Failure::Usage(error.into()))?;
-    stages.done("compute metrics");
-    // Escalations need the whole history (trend, anomaly), so they come before `--month` trims it.
-    let found = escalations::report_escalations(
-        &dataset,
-        &metrics,
-        &args.data_dir,
-        args.rules.as_deref(),
-        args.state.as_deref(),
-    )?;
-    let mut escalation_rows = found.rows;
-    stages.done("escalations");
-    let month = args.month.unwrap_or_else(|| Month::of(as_of));
-    if let Some(month) = args.month {
-        escalation_rows.retain(|row| row.month == month);
-        // The month itself plus what comparisons need: the month before and a year before. The
-        // board pack keeps the whole history for its trend charts.
-        if args.format != Format::Html {
-            metrics.retain_months(|m| m == month || m == month.prev() || m == month.offset(-12));
+    let options = analysis::Options {
+        rules_file: args.rules.clone(),
+        state_file: args.state.clone(),
+        as_of: args.as_of,
+    };
+    let mut analysis = analyse(&args.data_dir, &options)?;
+    warn_rule_problems(&analysis);
+    if let Some(error) = &analysis.state_error {
+        if !args.ignore_state_errors {
+            return Err(Failure::Usage(anyhow::anyhow!(
+                "escalation status unavailable: {error}; no report was written (pass --ignore-state-errors to write it with every escalation shown as open)"
+            )));
         }
+        eprintln!(
+            "coo-dashboard: warning: escalation status unavailable: {error}; every escalation shows as open"
+        );
     }
-    let rules = crate::escalations::rules::layers(&args.data_dir, args.rules.as_deref());
-    let mut report = Report::build(&dataset, &metrics, as_of, &args.data_dir, rules);
-    report.escalations = escalation_rows;
+    let mut timings = Stages::start();
+    timings.report(&analysis.timings);
+    if let Some(month) = args.month {
+        analysis::within_data(&analysis.dataset, "--month", &month.to_string(), month)
+            .map_err(|sentence| Failure::Usage(anyhow::anyhow!(sentence)))?;
+    }
+    let month = args.month.unwrap_or_else(|| Month::of(analysis.as_of));
+    // Escalations need the whole history (trend, anomaly), so they were found before `--month`
+    // trims it. The month itself plus what comparisons need: the month before and a year
+    // before. The board pack keeps the whole history for its trend charts.
+    if let Some(month) = args.month
+        && args.format != Format::Html
+    {
+        analysis
+            .metrics
+            .retain_months(|m| m == month || m == month.prev() || m == month.offset(-12));
+    }
+    let basis = analysis.basis();
+    let mut report = basis.report(&analysis.states);
+    if let Some(month) = args.month {
+        report.escalations.retain(|row| row.month == month);
+    }
     let text = match args.format {
         Format::Json => {
             // The largest output (tens of MB on years of data) goes out as it is serialised.
             write_output_with(args.out.as_deref(), |out| report.write_json(out))?;
-            stages.done("build report and write");
+            timings.done("build report and write");
             return Ok(());
         }
         Format::Csv => report::csv::write(&report),
-        Format::Md => report::markdown::write(&report, &dataset, &metrics, month),
-        Format::Html => {
-            let departments: Vec<_> = dataset
-                .departments
-                .iter()
-                .map(|(id, name)| (id, name.to_string()))
-                .collect();
-            let standings = StatusBoard::build(&found.rules, &departments, &found.raised);
-            report::html::write(&report::html::Pack {
-                report: &report,
-                dataset: &dataset,
-                metrics: &metrics,
-                standings: &standings,
-                latest_comments: &found.latest_comments,
-                month,
-            })
-        }
+        Format::Md => report::markdown::write(&report, &analysis.dataset, &analysis.metrics, month),
+        Format::Html => basis.board_pack(&report, &analysis.latest_comments, month),
     };
-    stages.done("build report");
+    timings.done("build report");
     write_output(args.out.as_deref(), &text)?;
-    stages.done("write");
+    timings.done("write");
     Ok(())
 }
 
@@ -267,13 +278,14 @@ fn write_output(out: Option<&Path>, text: &str) -> Result<(), Failure> {
     write_output_with(out, |out| out.write_all(text.as_bytes()))
 }
 
-/// Writes what `write` produces to `out` (atomically) or to standard output, followed by a
-/// newline on standard output.
+/// Writes what `write` produces to `out` (see `config::write_atomically_with`: a file is
+/// replaced atomically, a device or pipe written straight through, a link's target written) or,
+/// without `--out` or with `--out -`, to standard output followed by a newline.
 fn write_output_with(
     out: Option<&Path>,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), Failure> {
-    match out {
+    match out.filter(|path| *path != Path::new("-")) {
         Some(path) => crate::config::write_atomically_with(path, write).with_context(|| {
             format!(
                 "could not write {}; check the folder exists and you may write there",

@@ -9,6 +9,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::input::headers::{Field, UserMappings, normalise_header};
 
+/// The bundled sample data: beside the executable's crate when run through cargo, else
+/// `sample_data` in the working directory.
+pub fn default_data_dir() -> PathBuf {
+    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
+    if bundled.is_dir() {
+        bundled
+    } else {
+        PathBuf::from("sample_data")
+    }
+}
+
 /// The file name of the data folder's settings.
 pub const CONFIG_FILE: &str = "coo-dashboard.toml";
 
@@ -34,15 +45,18 @@ pub struct ConfigProblem {
 }
 
 impl std::fmt::Display for ConfigProblem {
+    /// `FILE line N (KEY): MESSAGE`, the key cut to 120 characters and the message to 480: a
+    /// key or value echoed from a hostile file stays one readable line.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::text::{ECHO_CHARS, cut, printable};
         write!(f, "{}", self.file.display())?;
         if let Some(line) = self.line {
             write!(f, " line {line}")?;
         }
         if let Some(key) = &self.key {
-            write!(f, " ({key})")?;
+            write!(f, " ({})", printable(&cut(key, ECHO_CHARS)))?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", printable(&cut(&self.message, 4 * ECHO_CHARS)))
     }
 }
 
@@ -50,6 +64,27 @@ impl std::fmt::Display for ConfigProblem {
 pub fn line_of(text: &str, offset: usize) -> usize {
     text.get(..offset.min(text.len()))
         .map_or(1, |before| before.matches('\n').count() + 1)
+}
+
+/// Where each line of a text starts: the line of many offsets in O(log n) each, where
+/// [`line_of`] counts from the start every time.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        LineIndex { starts }
+    }
+
+    /// The 1-based line of a byte offset, as [`line_of`] gives it.
+    pub fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset)
+    }
 }
 
 /// Parses TOML, turning an error into a problem that names the file and the line.
@@ -65,13 +100,77 @@ pub fn parse_toml<T: for<'de> Deserialize<'de>>(
     })
 }
 
+/// The data folder's `coo-dashboard.toml` as read once for a load: the header mappings and the
+/// rules layer both come from this one reading, so they never disagree about the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FolderSettings {
+    pub path: PathBuf,
+    pub content: SettingsContent,
+}
+
+/// What the settings file held when it was read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SettingsContent {
+    /// There is no settings file (nothing was ever saved).
+    Missing,
+    Text(String),
+    /// The file is there but could not be read as text; why, in words.
+    Unreadable(String),
+}
+
+impl FolderSettings {
+    /// Reads `DATA_DIR/coo-dashboard.toml`. A file that is not UTF-8 (another editor's
+    /// Windows-1252, say) is unreadable, never taken for an empty file.
+    pub fn read(data_dir: &Path) -> FolderSettings {
+        let path = data_dir.join(CONFIG_FILE);
+        let content = match std::fs::read(&path) {
+            Ok(bytes) => match decode_settings(&bytes) {
+                Ok((_, text)) => SettingsContent::Text(text.to_string()),
+                Err(line) => SettingsContent::Unreadable(format!(
+                    "it is not UTF-8 text (line {line} has a byte that is not; another editor may have saved it as Windows-1252), so none of its settings apply; save it as UTF-8"
+                )),
+            },
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => SettingsContent::Missing,
+            Err(error) => SettingsContent::Unreadable(format!(
+                "it could not be read ({error}); check that you may read it"
+            )),
+        };
+        FolderSettings { path, content }
+    }
+
+    /// The text, when the file exists and is text.
+    pub fn text(&self) -> Option<&str> {
+        match &self.content {
+            SettingsContent::Text(text) => Some(text),
+            SettingsContent::Missing | SettingsContent::Unreadable(_) => None,
+        }
+    }
+
+    /// The problem of a file that is there but could not be read, naming the file.
+    pub fn unreadable(&self) -> Option<ConfigProblem> {
+        match &self.content {
+            SettingsContent::Unreadable(reason) => Some(ConfigProblem {
+                file: self.path.clone(),
+                line: None,
+                key: None,
+                message: reason.clone(),
+            }),
+            SettingsContent::Missing | SettingsContent::Text(_) => None,
+        }
+    }
+
+    /// The header mappings, with any problems found in the file.
+    pub fn mappings(&self) -> (UserMappings, Vec<ConfigProblem>) {
+        match self.text() {
+            Some(text) => mappings_from_text(&self.path, text),
+            None => (UserMappings::new(), self.unreadable().into_iter().collect()),
+        }
+    }
+}
+
 /// The header mappings of `DATA_DIR/coo-dashboard.toml`, with any problems found in it.
 pub fn load_mappings(data_dir: &Path) -> (UserMappings, Vec<ConfigProblem>) {
-    let path = data_dir.join(CONFIG_FILE);
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return (UserMappings::new(), Vec::new());
-    };
-    mappings_from_text(&path, &text)
+    FolderSettings::read(data_dir).mappings()
 }
 
 pub fn mappings_from_text(path: &Path, text: &str) -> (UserMappings, Vec<ConfigProblem>) {
@@ -130,6 +229,24 @@ pub enum SettingsError {
     },
 }
 
+/// The settings file's byte-order mark (empty when it has none) and its text; the 1-based line
+/// of the first byte that is not UTF-8 when it is not UTF-8.
+fn decode_settings(bytes: &[u8]) -> Result<(&[u8], &str), usize> {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let (bom, body) = match bytes.strip_prefix(BOM) {
+        Some(body) => (BOM, body),
+        None => (&[][..], bytes),
+    };
+    match std::str::from_utf8(body) {
+        Ok(text) => Ok((bom, text)),
+        Err(error) => Err(body[..error.valid_up_to()]
+            .iter()
+            .filter(|&&byte| byte == b'\n')
+            .count()
+            + 1),
+    }
+}
+
 /// Edits `DATA_DIR/coo-dashboard.toml` in place (SPEC §4): `edit` changes its own keys in the
 /// parsed document and every other key, comment and blank line stays as the user wrote it. A
 /// file that cannot be read, decoded as UTF-8 or parsed is never overwritten: the save is
@@ -145,17 +262,8 @@ pub fn edit_settings(
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(source) => return Err(SettingsError::Unreadable { path, source }),
     };
-    const BOM: &[u8] = b"\xEF\xBB\xBF";
-    let (bom, body) = match bytes.strip_prefix(BOM) {
-        Some(body) => (BOM, body),
-        None => (&[][..], &bytes[..]),
-    };
-    let text = std::str::from_utf8(body).map_err(|error| SettingsError::NotUtf8 {
-        line: body[..error.valid_up_to()]
-            .iter()
-            .filter(|&&byte| byte == b'\n')
-            .count()
-            + 1,
+    let (bom, text) = decode_settings(&bytes).map_err(|line| SettingsError::NotUtf8 {
+        line,
         path: path.clone(),
     })?;
     let mut document: toml_edit::DocumentMut =
@@ -204,31 +312,93 @@ pub fn save_mapping(data_dir: &Path, header: &str, field: Field) -> Result<(), S
     })
 }
 
-/// Writes `bytes` to a temporary file beside `path`, syncs it, then renames it over `path`, so a
-/// crash leaves either the old file or the new one, never half of one. The file gets the
-/// permissions any newly created file gets (the umask applies), not the temporary file's
-/// owner-only ones: a board pack written for others to read must be readable.
+/// Writes `bytes` to `path` so that a reader never sees half a file (see
+/// [`write_atomically_with`]).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_atomically_with(path, |file| file.write_all(bytes))
 }
 
-/// As [`write_atomically`], with the content written by `write` (through a buffer) rather than
-/// held in memory first: a large report goes to disk as it is serialised.
+/// Writes what `write` produces (through a buffer, so a large report goes to disk as it is
+/// serialised) to `path`, never destroying what is there:
+/// - a symlink is followed: its target is written and the link stays a link;
+/// - a regular file, or a path where nothing is yet, is written to a temporary file beside it,
+///   synced, then renamed over it, so a crash leaves the old file or the new one, never half;
+///   a replaced file keeps its permissions, a new one gets those of any new file (the umask
+///   applies), not the temporary file's owner-only ones;
+/// - anything else (a device such as `/dev/null`, a named pipe) is written straight through,
+///   never replaced by a regular file.
 pub fn write_atomically_with(
     path: &Path,
     write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let directory = path.parent().unwrap_or_else(|| Path::new("."));
+    let target = resolve_links(path)?;
+    let existing = match std::fs::metadata(&target) {
+        Ok(metadata) => Some(metadata),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+        Err(error) => return Err(error),
+    };
+    if let Some(metadata) = &existing {
+        if metadata.is_dir() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                format!("{} is a folder; give a file name", target.display()),
+            ));
+        }
+        if !metadata.is_file() {
+            let file = std::fs::OpenOptions::new().write(true).open(&target)?;
+            let mut buffered = std::io::BufWriter::with_capacity(1 << 16, file);
+            write(&mut buffered)?;
+            return std::io::Write::flush(&mut buffered);
+        }
+    }
+    let directory = match target.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
     let mut builder = tempfile::Builder::new();
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
     let temporary = builder.tempfile_in(directory)?;
+    if let Some(metadata) = &existing {
+        temporary
+            .as_file()
+            .set_permissions(metadata.permissions())?;
+    }
     let mut buffered = std::io::BufWriter::with_capacity(1 << 16, temporary);
     write(&mut buffered)?;
     let temporary = buffered.into_inner().map_err(|error| error.into_error())?;
     temporary.as_file().sync_all()?;
-    temporary.persist(path).map_err(|error| error.error)?;
+    temporary.persist(&target).map_err(|error| error.error)?;
     Ok(())
+}
+
+/// How many links in a row [`resolve_links`] follows before calling it a loop (Linux's own
+/// limit is 40).
+const MAX_LINKS: usize = 40;
+
+/// `path` with every symlink at its end followed (a link to a link to a file gives the file);
+/// a dangling link gives the path it points to, which writing then creates.
+fn resolve_links(path: &Path) -> std::io::Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match std::fs::symlink_metadata(&current) {
+            Ok(metadata) if metadata.file_type().is_symlink() => {
+                let pointed = std::fs::read_link(&current)?;
+                current = match current.parent() {
+                    Some(parent) if pointed.is_relative() => parent.join(pointed),
+                    _ => pointed,
+                };
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        format!(
+            "{} is a chain of more than {MAX_LINKS} links (a loop?)",
+            path.display()
+        ),
+    ))
 }
 
 #[cfg(test)]
@@ -243,6 +413,37 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].line, Some(4));
         assert!(problems[0].message.contains("'costs' is not a column"));
+    }
+
+    #[test]
+    fn the_line_index_gives_the_lines_line_of_gives() {
+        let text = "a\nbc\n\nd";
+        let lines = LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(lines.line(offset), line_of(text, offset), "offset {offset}");
+        }
+        // "d" at offset 6 is on line 4 (three newlines before it).
+        assert_eq!(lines.line(6), 4);
+    }
+
+    #[test]
+    fn a_problem_echoes_a_huge_key_cut_and_without_control_characters() {
+        let problem = ConfigProblem {
+            file: PathBuf::from("rules.toml"),
+            line: Some(3),
+            key: Some(format!("metrics.\u{1b}[2J{}", "k".repeat(10_000))),
+            message: "m".repeat(100_000),
+        };
+        let shown = problem.to_string();
+        // The key is "metrics." (8) + ESC "[2J" (4) + 10,000 k = 10,012 characters. Shown:
+        // "rules.toml line 3 (" + 120 + "… (10012 characters in all)): " + 480 + "… (100000
+        // characters in all)": under 700 characters, and the ESC shown as U+FFFD.
+        assert!(shown.chars().count() < 700, "{}", shown.len());
+        assert!(!shown.contains('\u{1b}'));
+        assert!(
+            shown.contains("(10012 characters in all)")
+                && shown.contains("(100000 characters in all)")
+        );
     }
 
     #[test]

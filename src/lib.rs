@@ -4,6 +4,7 @@
 //! `model` the shared vocabulary. The GUI (feature `gui`) only reads what the core prepared.
 
 pub mod allocator;
+pub mod analysis;
 #[cfg(feature = "gui")]
 pub mod app;
 pub mod cli;
@@ -14,3 +15,4 @@ pub mod metrics;
 pub mod model;
 pub mod report;
 pub mod synthetic;
+pub mod text;

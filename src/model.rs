@@ -15,11 +15,14 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Month(i32);
 
+/// The largest year, forwards or backwards, that the app reads anywhere (months, dates,
+/// `--as-of`, `--month`): far beyond any export, far below where `year * 12` overflows.
+pub const MAX_YEAR: i32 = 10_000;
+
 impl Month {
-    /// `month` is 1–12; `None` outside that range.
+    /// `month` is 1–12 and `year` within ±[`MAX_YEAR`]; `None` outside those ranges.
     pub fn new(year: i32, month: u32) -> Option<Month> {
-        (1..=12)
-            .contains(&month)
+        ((1..=12).contains(&month) && (-MAX_YEAR..=MAX_YEAR).contains(&year))
             .then(|| Month(year * 12 + month as i32 - 1))
     }
 
@@ -87,7 +90,12 @@ impl FromStr for Month {
 
     /// Parses the canonical `YYYY-MM` form (used on the command line and in state files).
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let invalid = || format!("'{text}' is not a month; write it as YYYY-MM, e.g. 2026-03");
+        let invalid = || {
+            format!(
+                "'{}' is not a month; write it as YYYY-MM, e.g. 2026-03, with a year within ±{MAX_YEAR}",
+                crate::text::cut(text, crate::text::ECHO_CHARS)
+            )
+        };
         let (year, month) = text.trim().split_once('-').ok_or_else(invalid)?;
         let year: i32 = year.parse().map_err(|_| invalid())?;
         let month: u32 = month.parse().map_err(|_| invalid())?;

@@ -58,13 +58,12 @@ impl EscalationDesk {
 
     /// Reads the audit trail of one escalation (when it is selected).
     pub fn load_history(&mut self, escalation_id: &str) -> Result<(), String> {
-        if self.store.is_none() {
-            match Store::open_existing(&self.state_file) {
-                Ok(store) => self.store = store,
-                Err(error) => return Err(error.to_string()),
-            }
-        }
-        let Some(store) = &self.store else {
+        // Reading needs no write access: until the first action, the file is opened read-only.
+        let reader = match &self.store {
+            Some(_) => None,
+            None => Store::open_read_only(&self.state_file).map_err(|error| error.to_string())?,
+        };
+        let Some(store) = self.store.as_ref().or(reader.as_ref()) else {
             self.histories.insert(escalation_id.to_string(), Vec::new());
             return Ok(());
         };

@@ -2,7 +2,7 @@
 //! current view (PNG), each written where the save dialog says.
 //!
 //! The pack and the CSV are the command line's own writers (`report::html`, `report::csv`) fed
-//! from the loaded data, so a file exported from the app equals `coo-dashboard report` on the
+//! from the loaded data through the same [`crate::analysis::Basis`] as `report`, so a file exported from the app equals `coo-dashboard report` on the
 //! same folder, month and state. The picture is eframe's viewport screenshot, encoded as PNG.
 //! The save dialog sits behind [`SavePicker`] so tests answer it themselves.
 
@@ -14,9 +14,9 @@ use eframe::egui;
 
 use super::prepared::Prepared;
 use super::views::View;
-use crate::escalations::{self, EscalationState, Store};
+use crate::escalations::{EscalationState, Store};
 use crate::model::Month;
-use crate::report::{self, Report};
+use crate::report;
 
 /// What can be exported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,22 +120,9 @@ pub fn start_folder(data_dir: &Path) -> Option<PathBuf> {
     data_dir.parent().map(Path::to_path_buf)
 }
 
-/// The report value of the loaded data, as `coo-dashboard report` builds it for the folder.
-fn report(prepared: &Prepared, states: &HashMap<String, EscalationState>) -> Report {
-    let mut report = Report::build(
-        &prepared.dataset,
-        &prepared.metrics,
-        prepared.as_of,
-        &prepared.data_dir,
-        prepared.rules_layers.clone(),
-    );
-    report.escalations = escalations::rows(&prepared.escalations, states);
-    report
-}
-
 /// Every metric value of the loaded data as CSV.
 pub fn metrics_csv(prepared: &Prepared, states: &HashMap<String, EscalationState>) -> String {
-    report::csv::write(&report(prepared, states))
+    report::csv::write(&prepared.basis().report(states))
 }
 
 /// The board pack of the loaded data for `month`. The latest comments are read from the state
@@ -146,8 +133,9 @@ pub fn board_pack(
     state_file: &Path,
     month: Month,
 ) -> (String, Option<String>) {
-    let report = report(prepared, states);
-    let (latest_comments, problem) = match Store::open_existing(state_file)
+    let basis = prepared.basis();
+    let report = basis.report(states);
+    let (latest_comments, problem) = match Store::open_read_only(state_file)
         .and_then(|store| store.map(|store| store.latest_comments()).transpose())
     {
         Ok(comments) => (comments.unwrap_or_default(), None),
@@ -156,15 +144,7 @@ pub fn board_pack(
             Some(format!("the latest comments are left out ({error})")),
         ),
     };
-    let html = report::html::write(&report::html::Pack {
-        report: &report,
-        dataset: &prepared.dataset,
-        metrics: &prepared.metrics,
-        standings: &prepared.status,
-        latest_comments: &latest_comments,
-        month,
-    });
-    (html, problem)
+    (basis.board_pack(&report, &latest_comments, month), problem)
 }
 
 /// A screenshot as PNG bytes.

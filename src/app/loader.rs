@@ -1,5 +1,6 @@
-//! Loading off the UI thread: read the folder, compute the metrics, evaluate the escalations and
-//! prepare the views' tables on a worker thread, reporting the stage it is in.
+//! Loading off the UI thread: the folder's [`crate::analysis::run_observed`] (read, compute the
+//! metrics, evaluate the escalations, recorded states), then the views' tables, on a worker
+//! thread, reporting the stage it is in.
 //!
 //! Cancel is honoured between stages: the app drops the job at once and keeps showing what it
 //! had; the worker notices the flag after its current stage and throws its work away. (Reading
@@ -11,16 +12,12 @@ use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::Instant;
 
+use crate::analysis::{self, AnalysisError};
 use crate::config;
-use crate::escalations::{self, Store, store};
 use crate::input::headers::Field;
 use crate::input::reader::SUPPORTED_EXTENSIONS;
-use crate::input::{self, LoadOptions};
-use crate::metrics;
-use crate::model::Month;
-use crate::report;
 
-use super::prepared::{LoadTimings, Prepared};
+use super::prepared::Prepared;
 use super::watcher;
 
 /// Where a load is.
@@ -213,79 +210,26 @@ fn load(
 
     // Taken before reading, so a change made while reading is seen by the next poll.
     let fingerprint = watcher::fingerprint(&data_dir);
-    let started = Instant::now();
-    let dataset = match input::load_folder(&data_dir, &LoadOptions::default()) {
-        Ok(dataset) => dataset,
-        Err(error) => return Some(LoadOutcome::Failed(error.to_string())),
-    };
-    let read = started.elapsed();
-    if cancelled() {
-        return None;
-    }
-
-    set_stage(Stage::Computing);
-    let started = Instant::now();
-    let as_of = report::resolve_as_of(&dataset, None)
-        .unwrap_or_else(|| Month::of(chrono::Local::now().date_naive()).last_day());
-    let table = match metrics::compute(&dataset, as_of) {
-        Ok(table) => table,
-        Err(error) => {
-            return Some(LoadOutcome::Failed(format!(
-                "{error}; reload, and if it happens again report it with the data folder"
-            )));
+    let mut observe = |next: analysis::Stage| {
+        match next {
+            analysis::Stage::Reading => {}
+            analysis::Stage::Computing => set_stage(Stage::Computing),
+            analysis::Stage::Checking => set_stage(Stage::Preparing),
         }
+        !cancelled()
     };
-    let computed = started.elapsed();
+    let analysis =
+        match analysis::run_observed(&data_dir, &analysis::Options::default(), &mut observe) {
+            Ok(analysis) => analysis,
+            Err(AnalysisError::Cancelled) => return None,
+            Err(error) => return Some(LoadOutcome::Failed(error.to_string())),
+        };
     if cancelled() {
         return None;
     }
-
-    set_stage(Stage::Preparing);
     let started = Instant::now();
-    // The rules and the workflow state are read as the report reads them (SPEC §4).
-    let (rules, mut rule_problems) = match escalations::rules::load(&data_dir, None) {
-        Ok(loaded) => loaded,
-        Err(error) => (
-            escalations::Rules::defaults(),
-            vec![crate::config::ConfigProblem {
-                file: error.path.clone(),
-                line: None,
-                key: None,
-                message: error.to_string(),
-            }],
-        ),
-    };
-    rule_problems.extend(rules.unknown_departments(&dataset.departments));
-    let raised = escalations::evaluate(table.values(), &dataset.departments, &rules);
-    let (recorded_states, state_error) = match Store::open_existing(&store::default_path(&data_dir))
-        .and_then(|store| store.map(|store| store.states()).transpose())
-    {
-        Ok(states) => (states.unwrap_or_default(), None),
-        Err(error) => (
-            Default::default(),
-            Some(format!("{error}; escalations show as open")),
-        ),
-    };
-    let mut prepared = Prepared::build(
-        data_dir,
-        fingerprint,
-        dataset,
-        table,
-        as_of,
-        LoadTimings {
-            read,
-            metrics: computed,
-            prepare: Default::default(),
-        },
-    );
-    prepared.attach_escalations(&rules, raised);
-    let (user_mappings, _) = config::load_mappings(&prepared.data_dir);
-    prepared.attach_mapping_suggestions(&user_mappings);
-    prepared.rules_layers = escalations::rules::layers(&prepared.data_dir, None);
-    prepared.rule_problems = rule_problems;
-    prepared.recorded_states = recorded_states;
-    prepared.state_error = state_error;
-    prepared.timings.prepare = started.elapsed();
+    let mut prepared = Prepared::build(analysis, fingerprint);
+    prepared.timings.prepare += started.elapsed();
     if cancelled() {
         return None;
     }

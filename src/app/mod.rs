@@ -194,7 +194,7 @@ impl App {
             .data_dir
             .clone()
             .or_else(|| state.data_dir.clone().filter(|dir| dir.is_dir()))
-            .unwrap_or_else(crate::cli::default_data_dir);
+            .unwrap_or_else(crate::config::default_data_dir);
         let mut app = App {
             state,
             ctx: ctx.clone(),
@@ -634,7 +634,10 @@ impl App {
                     self.notify(note.text, note.is_error);
                 }
                 if let Some(error) = &prepared.state_error {
-                    self.notify(error.clone(), true);
+                    self.notify(
+                        format!("Escalation status unavailable: {error}; every escalation shows as open."),
+                        true,
+                    );
                 }
                 self.desk = EscalationDesk::new(
                     &prepared.data_dir,

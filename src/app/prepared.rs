@@ -9,8 +9,9 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 
+use crate::analysis::{Analysis, Basis};
 use crate::config::ConfigProblem;
-use crate::escalations::{Escalation, EscalationState, Rules, StatusBoard};
+use crate::escalations::{Escalation, EscalationState, StatusBoard};
 use crate::input::headers::{Field, HeaderMap, UserMappings};
 use crate::metrics::{Metric, MetricTable};
 use crate::model::{Dataset, DepartmentId, Month};
@@ -106,7 +107,7 @@ pub struct Prepared {
     /// Months in a row (up to and including its own) the same rule fired for the same metric
     /// and department, by escalation id.
     pub escalation_age: HashMap<String, u32>,
-    /// The rules layers in force, in order (see `escalations::rules::layers`).
+    /// The rules layers in force, in order (see `escalations::rules::layer_names`).
     pub rules_layers: Vec<String>,
     /// Problems in the rules files, each naming its file and line.
     pub rule_problems: Vec<ConfigProblem>,
@@ -129,14 +130,24 @@ const DATED_BY: [Metric; 6] = [
 ];
 
 impl Prepared {
-    pub fn build(
-        data_dir: PathBuf,
-        fingerprint: u64,
-        dataset: Dataset,
-        metrics: MetricTable,
-        as_of: NaiveDate,
-        timings: LoadTimings,
-    ) -> Prepared {
+    /// The views' tables of one analysis; the analysis' own values are kept as they are.
+    pub fn build(analysis: Analysis, fingerprint: u64) -> Prepared {
+        let Analysis {
+            data_dir,
+            dataset,
+            as_of,
+            metrics,
+            rule_problems,
+            rules_layers,
+            mappings,
+            raised,
+            departments,
+            standings,
+            states,
+            state_error,
+            timings,
+            ..
+        } = analysis;
         let last = Month::of(as_of);
         let mut series: HashMap<(Metric, Option<DepartmentId>), Vec<SeriesPoint>> = HashMap::new();
         for value in metrics.values() {
@@ -179,12 +190,6 @@ impl Prepared {
             (Some(&first), Some(&end)) => Month::range(first, end).collect(),
             _ => vec![last],
         };
-
-        let departments = dataset
-            .departments
-            .iter()
-            .map(|(id, name)| (id, name.to_string()))
-            .collect();
 
         let mut deliveries: Vec<DeliveryLine> = dataset
             .deliveries
@@ -255,7 +260,7 @@ impl Prepared {
             .map(|(index, _)| index)
             .collect();
 
-        Prepared {
+        let mut prepared = Prepared {
             data_dir,
             fingerprint,
             dataset,
@@ -270,19 +275,40 @@ impl Prepared {
             delivery_counts,
             unrecognised_sources,
             mapping_suggestions: HashMap::new(),
-            status: StatusBoard::default(),
+            status: standings,
             escalations: Vec::new(),
             escalation_age: HashMap::new(),
-            rules_layers: Vec::new(),
-            rule_problems: Vec::new(),
-            recorded_states: HashMap::new(),
-            state_error: None,
-            timings,
+            rules_layers,
+            rule_problems,
+            recorded_states: states,
+            state_error,
+            timings: LoadTimings {
+                read: timings.read,
+                metrics: timings.metrics,
+                prepare: timings.escalations,
+            },
+        };
+        prepared.attach_mapping_suggestions(&mappings);
+        prepared.attach_escalations(raised);
+        prepared
+    }
+
+    /// What the exports of this load are built from (see [`crate::analysis::Basis`]).
+    pub fn basis(&self) -> Basis<'_> {
+        Basis {
+            data_dir: &self.data_dir,
+            dataset: &self.dataset,
+            metrics: &self.metrics,
+            as_of: self.as_of,
+            rules_layers: &self.rules_layers,
+            raised: &self.escalations,
+            standings: &self.status,
+            state_error: self.state_error.as_deref(),
         }
     }
 
     /// Works out what the headers of each unrecognised file already read as.
-    pub fn attach_mapping_suggestions(&mut self, user: &UserMappings) {
+    fn attach_mapping_suggestions(&mut self, user: &UserMappings) {
         for &index in &self.unrecognised_sources {
             if let Some(source) = self.dataset.sources.get(index) {
                 let header = HeaderMap::new(&source.ignored_columns, user);
@@ -291,9 +317,8 @@ impl Prepared {
         }
     }
 
-    /// Adds what the escalation rules say: the escalations, their ages, the statuses and bands.
-    pub fn attach_escalations(&mut self, rules: &Rules, mut escalations: Vec<Escalation>) {
-        self.status = StatusBoard::build(rules, &self.departments, &escalations);
+    /// Adds the escalations, ordered by severity and then by their ages.
+    fn attach_escalations(&mut self, mut escalations: Vec<Escalation>) {
         let mut fired: HashMap<
             (Metric, Option<DepartmentId>, crate::escalations::RuleKind),
             BTreeSet<Month>,

@@ -16,46 +16,28 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, SystemTime};
 
-use walkdir::WalkDir;
-
 use crate::config::CONFIG_FILE;
-use crate::input::reader::SUPPORTED_EXTENSIONS;
+use crate::input;
 
 /// How often the folder is looked at.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
 
-/// A fingerprint of what a load of `data_dir` would read. Hidden folders (the app's own
-/// `.coo-dashboard` state) are skipped, as the loader skips them.
+/// A fingerprint of what a load of `data_dir` would read: the files of the loader's own folder
+/// walk ([`input::export_paths`]: hidden folders such as the app's `.coo-dashboard` state and
+/// Excel's `~$` lock files skipped), plus the settings file.
 pub fn fingerprint(data_dir: &Path) -> u64 {
-    let mut entries: Vec<(PathBuf, u64, Option<SystemTime>)> = Vec::new();
-    let walker = WalkDir::new(data_dir)
-        .follow_links(true)
+    let settings = data_dir.join(CONFIG_FILE);
+    let mut entries: Vec<(PathBuf, u64, Option<SystemTime>)> = input::export_paths(data_dir)
         .into_iter()
-        .filter_entry(|entry| {
-            entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
-        });
-    for entry in walker.flatten() {
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let path = entry.path();
-        let extension = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase())
-            .unwrap_or_default();
-        let is_settings = entry.depth() == 1 && entry.file_name() == CONFIG_FILE;
-        if !is_settings && !SUPPORTED_EXTENSIONS.contains(&extension.as_str()) {
-            continue;
-        }
-        let (size, modified) = entry.metadata().map_or((0, None), |metadata| {
-            (metadata.len(), metadata.modified().ok())
-        });
-        entries.push((
-            path.strip_prefix(data_dir).unwrap_or(path).to_path_buf(),
-            size,
-            modified,
-        ));
-    }
+        .chain(settings.is_file().then_some(settings))
+        .map(|path| {
+            let (size, modified) = std::fs::metadata(&path).map_or((0, None), |metadata| {
+                (metadata.len(), metadata.modified().ok())
+            });
+            let relative = path.strip_prefix(data_dir).unwrap_or(&path).to_path_buf();
+            (relative, size, modified)
+        })
+        .collect();
     entries.sort();
     let mut hasher = DefaultHasher::new();
     entries.hash(&mut hasher);
@@ -154,6 +136,14 @@ mod tests {
         std::fs::write(folder.path().join("finance.csv"), "month,department\n").expect("write");
         let with_export = fingerprint(folder.path());
         assert_ne!(with_export, empty);
+        // Excel's lock file beside a workbook it has open: the loader skips it, so must the
+        // watch (before, opening an export in Excel made the app reload).
+        std::fs::write(folder.path().join("~$finance.xlsx"), "lock").expect("write");
+        assert_eq!(
+            fingerprint(folder.path()),
+            with_export,
+            "a lock file does not count"
+        );
         std::fs::write(folder.path().join(CONFIG_FILE), "[mapping]\n").expect("write");
         assert_ne!(fingerprint(folder.path()), with_export);
     }

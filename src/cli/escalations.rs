@@ -1,11 +1,12 @@
 //! `coo-dashboard escalations DATA_DIR [list|ack|assign|comment|resolve|reopen|history]`
 //! (SPEC §5): the escalations of a data folder with their status, and the workflow commands
-//! that change it. Also the escalation rows the `report` command includes.
+//! that change it.
 //!
 //! An id must be one the current data and rules raise, or one the state file already knows
 //! (an escalation acted on before the data changed); anything else is a usage error (exit 2)
 //! that names the closest ids. Problems in a rules file are warnings on stderr: the command
-//! still runs on the earlier layers and exits 0.
+//! still runs on the earlier layers and exits 0. The folder is analysed by
+//! [`crate::analysis::run`], as for `report` and the app.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -13,14 +14,14 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
 
+use crate::analysis::{self, Analysis};
 use crate::escalations::{
-    self, AuditEntry, EscalationRow, EscalationState, Status, Store, WorkflowAction, rules, store,
+    self, AuditEntry, EscalationRow, EscalationState, Status, Store, WorkflowAction,
 };
-use crate::metrics::MetricTable;
-use crate::model::Dataset;
-use crate::report;
 
-use super::{Failure, load, parse_day, write_output};
+use crate::text::printable;
+
+use super::{Failure, analyse, parse_day, warn_rule_problems, write_output};
 
 /// How many ids an unknown-id error suggests.
 const SUGGESTED_IDS: usize = 3;
@@ -114,87 +115,27 @@ pub enum ListFormat {
     Json,
 }
 
-/// Reads the rules layers, printing each problem as a warning; a `--rules` file that cannot be
-/// read at all is a usage error.
-fn load_rules(
-    data_dir: &Path,
-    rules_file: Option<&Path>,
-    dataset: &Dataset,
-) -> Result<escalations::Rules, Failure> {
-    let (rules, mut problems) =
-        rules::load(data_dir, rules_file).map_err(|error| Failure::Usage(error.into()))?;
-    problems.extend(rules.unknown_departments(&dataset.departments));
-    for problem in problems {
-        eprintln!("coo-dashboard: warning: {problem}");
-    }
-    Ok(rules)
-}
-
-fn state_path(data_dir: &Path, state: Option<&Path>) -> PathBuf {
-    state.map_or_else(|| store::default_path(data_dir), Path::to_path_buf)
-}
-
 fn store_failure(error: escalations::StoreError) -> Failure {
     Failure::Usage(error.into())
 }
 
-/// The states recorded so far; none when the state file does not exist yet.
-fn recorded_states(
-    state_file: &Path,
-) -> Result<HashMap<String, EscalationState>, escalations::StoreError> {
-    match Store::open_existing(state_file)? {
-        Some(store) => store.states(),
-        None => Ok(HashMap::new()),
+/// The recorded states of the analysis, or why the state file could not be read (exit 2).
+fn states_or_failure(analysis: &Analysis) -> Result<&HashMap<String, EscalationState>, Failure> {
+    match &analysis.state_error {
+        Some(error) => Err(Failure::Usage(anyhow::anyhow!("{error}"))),
+        None => Ok(&analysis.states),
     }
 }
 
-/// What `report` needs from the escalations: every escalation with its current status, the rules
-/// and what they raised (for the standings the board pack colours), and each escalation's latest
-/// comment.
-pub(super) struct ReportEscalations {
-    pub rows: Vec<EscalationRow>,
-    pub rules: escalations::Rules,
-    pub raised: Vec<escalations::Escalation>,
-    pub latest_comments: HashMap<String, AuditEntry>,
-}
-
-/// The escalations of `metrics` for `report`. A state file that cannot be read is a warning
-/// (statuses then show as open), not a failure.
-pub(super) fn report_escalations(
-    dataset: &Dataset,
-    metrics: &MetricTable,
-    data_dir: &Path,
-    rules_file: Option<&Path>,
-    state: Option<&Path>,
-) -> Result<ReportEscalations, Failure> {
-    let rules = load_rules(data_dir, rules_file, dataset)?;
-    let raised = escalations::evaluate(metrics.values(), &dataset.departments, &rules);
-    let recorded =
-        Store::open_existing(&state_path(data_dir, state)).and_then(|store| match store {
-            Some(store) => Ok((store.states()?, store.latest_comments()?)),
-            None => Ok(Default::default()),
-        });
-    let (states, latest_comments) = recorded.unwrap_or_else(|error| {
-        eprintln!("coo-dashboard: warning: {error}; escalations show as open");
-        Default::default()
-    });
-    Ok(ReportEscalations {
-        rows: escalations::rows(&raised, &states),
-        rules,
-        raised,
-        latest_comments,
-    })
-}
-
 pub(super) fn run(args: &EscalationsArgs) -> Result<(), Failure> {
-    let dataset = load(&args.data_dir)?;
-    let as_of = report::resolve_as_of(&dataset, args.as_of)
-        .ok_or_else(|| Failure::NoData("the data has no dates".to_string()))?;
-    let metrics =
-        crate::metrics::compute(&dataset, as_of).map_err(|error| Failure::Usage(error.into()))?;
-    let rules = load_rules(&args.data_dir, args.rules.as_deref(), &dataset)?;
-    let raised = escalations::evaluate(metrics.values(), &dataset.departments, &rules);
-    let state_file = state_path(&args.data_dir, args.state.as_deref());
+    let options = analysis::Options {
+        rules_file: args.rules.clone(),
+        state_file: args.state.clone(),
+        as_of: args.as_of,
+    };
+    let analysis = analyse(&args.data_dir, &options)?;
+    warn_rule_problems(&analysis);
+    let raised = &analysis.raised;
     let action = args.action.clone().unwrap_or(EscalationAction::List {
         status: None,
         format: ListFormat::Table,
@@ -202,8 +143,8 @@ pub(super) fn run(args: &EscalationsArgs) -> Result<(), Failure> {
 
     let (escalation_id, workflow_action) = match action {
         EscalationAction::List { status, format } => {
-            let states = recorded_states(&state_file).map_err(store_failure)?;
-            let mut rows = escalations::rows(&raised, &states);
+            let states = states_or_failure(&analysis)?;
+            let mut rows = escalations::rows(raised, states);
             if let Some(wanted) = status {
                 rows.retain(|row| row.status == wanted.status());
             }
@@ -218,16 +159,13 @@ pub(super) fn run(args: &EscalationsArgs) -> Result<(), Failure> {
             escalation_id,
             format,
         } => {
-            let store = Store::open_existing(&state_file).map_err(store_failure)?;
-            let states = match &store {
-                Some(store) => store.states().map_err(store_failure)?,
-                None => HashMap::new(),
-            };
-            let escalation_id = known_id(&escalation_id, &raised, &states, &args.data_dir)?;
-            let entries = match &store {
-                Some(store) => store.history(&escalation_id).map_err(store_failure)?,
-                None => Vec::new(),
-            };
+            let states = states_or_failure(&analysis)?;
+            let escalation_id = known_id(&escalation_id, raised, states, &args.data_dir)?;
+            let entries =
+                match Store::open_read_only(&analysis.state_file).map_err(store_failure)? {
+                    Some(store) => store.history(&escalation_id).map_err(store_failure)?,
+                    None => Vec::new(),
+                };
             let text = match format {
                 ListFormat::Json => serde_json::to_string_pretty(&entries)
                     .map_err(|error| Failure::Usage(error.into()))?,
@@ -253,9 +191,9 @@ pub(super) fn run(args: &EscalationsArgs) -> Result<(), Failure> {
         EscalationAction::Reopen { escalation_id } => (escalation_id, WorkflowAction::Reopen),
     };
 
-    let mut store = Store::open(&state_file).map_err(store_failure)?;
+    let mut store = Store::open(&analysis.state_file).map_err(store_failure)?;
     let states = store.states().map_err(store_failure)?;
-    let escalation_id = known_id(&escalation_id, &raised, &states, &args.data_dir)?;
+    let escalation_id = known_id(&escalation_id, raised, &states, &args.data_dir)?;
     let actor = std::env::var("USER")
         .or_else(|_| std::env::var("USERNAME"))
         .ok();
@@ -272,7 +210,7 @@ pub(super) fn run(args: &EscalationsArgs) -> Result<(), Failure> {
         WorkflowAction::Resolve { .. } => format!("Resolved {escalation_id}."),
         WorkflowAction::Reopen => format!("Reopened {escalation_id}; it is open again."),
     };
-    write_output(None, &confirmation)
+    write_output(None, &printable(&confirmation))
 }
 
 /// The id as the data or the state file knows it (matched exactly, else ignoring case), or a
@@ -307,7 +245,8 @@ fn known_id(
         format!("the closest are: {}", suggestions.join(", "))
     };
     Err(Failure::Usage(anyhow::anyhow!(
-        "no escalation has the id '{typed}'; {hint} (`coo-dashboard escalations {} list` shows them all)",
+        "no escalation has the id '{}'; {hint} (`coo-dashboard escalations {} list` shows them all)",
+        printable(&crate::text::cut(typed, crate::text::ECHO_CHARS)),
         data_dir.display()
     )))
 }
@@ -327,9 +266,11 @@ fn list_table(rows: &[EscalationRow], status: Option<Status>) -> String {
             [
                 row.severity.to_string(),
                 row.status.to_string(),
-                row.owner.clone().unwrap_or_else(|| "-".to_string()),
-                row.id.clone(),
-                row.message.clone(),
+                row.owner
+                    .as_deref()
+                    .map_or_else(|| "-".to_string(), printable),
+                printable(&row.id),
+                printable(&row.message),
             ]
         })
         .collect();
@@ -373,20 +314,22 @@ fn history_table(
                 (action, _, Some(text)) => format!("{action}: {text}"),
                 (action, _, None) => action.to_string(),
             };
-            match &entry.actor {
+            let line = match &entry.actor {
                 Some(actor) => format!("{}  {what}  (by {actor})", entry.at),
                 None => format!("{}  {what}", entry.at),
-            }
+            };
+            printable(&line)
         })
         .collect();
     let status = state.map_or(Status::Open, |state| state.status);
     let owner = state
         .and_then(|state| state.owner.as_deref())
-        .map(|owner| format!(", owner {owner}"))
+        .map(|owner| format!(", owner {}", printable(owner)))
         .unwrap_or_default();
     if lines.is_empty() {
         lines.push(format!(
-            "Nothing has been done about {escalation_id} yet; it is open."
+            "Nothing has been done about {} yet; it is open.",
+            printable(escalation_id)
         ));
     } else {
         lines.push(format!("Now {status}{owner}."));

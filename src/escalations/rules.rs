@@ -15,7 +15,7 @@ use thiserror::Error;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::config::{CONFIG_FILE, ConfigProblem, line_of};
+use crate::config::{ConfigProblem, FolderSettings, LineIndex, line_of};
 use crate::metrics::{Metric, Unit};
 use crate::model::Departments;
 
@@ -259,7 +259,7 @@ impl Rules {
     pub fn apply_layer(&mut self, file: &Path, text: &str) -> Vec<ConfigProblem> {
         let mut layer = Layer {
             file,
-            text,
+            lines: LineIndex::new(text),
             problems: Vec::new(),
         };
         let document = match DeTable::parse(text) {
@@ -310,53 +310,80 @@ pub fn load(
     data_dir: &Path,
     rules_file: Option<&Path>,
 ) -> Result<(Rules, Vec<ConfigProblem>), RulesFileError> {
-    let mut rules = Rules::defaults();
-    let mut problems = Vec::new();
-    let folder_file = data_dir.join(CONFIG_FILE);
-    match std::fs::read_to_string(&folder_file) {
-        Ok(text) => problems.extend(rules.apply_layer(&folder_file, &text)),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-        Err(error) => problems.push(ConfigProblem {
-            file: folder_file,
-            line: None,
-            key: None,
-            message: format!("could not be read ({error}); the shipped rules apply"),
-        }),
-    }
-    if let Some(path) = rules_file {
-        let text = std::fs::read_to_string(path).map_err(|source| RulesFileError {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        problems.extend(rules.apply_layer(path, &text));
-    }
-    Ok((rules, problems))
+    let rules_text = read_rules_file(rules_file)?;
+    Ok(load_layers(
+        &FolderSettings::read(data_dir),
+        rules_file.zip(rules_text.as_deref()),
+    ))
 }
 
-/// The rules layers in force, in the order [`load`] applies them, as a reader of a report
-/// should see them: `shipped defaults`, then the data folder's `coo-dashboard.toml` and the
-/// `--rules` file when they exist. A file that is not valid TOML is named as ignored.
-pub fn layers(data_dir: &Path, rules_file: Option<&Path>) -> Vec<String> {
+/// The `--rules` file's text; an error when it cannot be read at all.
+pub fn read_rules_file(rules_file: Option<&Path>) -> Result<Option<String>, RulesFileError> {
+    rules_file
+        .map(|path| {
+            std::fs::read_to_string(path).map_err(|source| RulesFileError {
+                path: path.to_path_buf(),
+                source,
+            })
+        })
+        .transpose()
+}
+
+/// The rules from the defaults, the folder's settings as already read, and the `--rules` file's
+/// path and text.
+pub fn load_layers(
+    settings: &FolderSettings,
+    rules_file: Option<(&Path, &str)>,
+) -> (Rules, Vec<ConfigProblem>) {
+    let mut rules = Rules::defaults();
+    let mut problems = Vec::new();
+    if let Some(text) = settings.text() {
+        problems.extend(rules.apply_layer(&settings.path, text));
+    }
+    if let Some(mut problem) = settings.unreadable() {
+        problem.message = format!("{}; the shipped rules apply", problem.message);
+        problems.push(problem);
+    }
+    if let Some((path, text)) = rules_file {
+        problems.extend(rules.apply_layer(path, text));
+    }
+    (rules, problems)
+}
+
+/// The rules layers in force, in the order [`load_layers`] applies them, as a reader of a report
+/// should see them: `shipped defaults`, then the data folder's `coo-dashboard.toml` (from the
+/// settings as already read) and the `--rules` file (its path and text) when they exist. A file
+/// that is not valid TOML is named as ignored, one that could not be read as unreadable.
+pub fn layer_names(settings: &FolderSettings, rules_file: Option<(&Path, &str)>) -> Vec<String> {
     let mut layers = vec!["shipped defaults".to_string()];
-    let folder_file = data_dir.join(CONFIG_FILE);
-    for file in std::iter::once(folder_file.as_path()).chain(rules_file) {
-        let Ok(text) = std::fs::read_to_string(file) else {
-            continue;
-        };
-        let name = file.display().to_string();
-        layers.push(if DeTable::parse(&text).is_ok() {
-            name
-        } else {
-            format!("{name} (not valid TOML, ignored)")
-        });
+    let folder = settings.path.display().to_string();
+    match settings.text() {
+        Some(text) => layers.push(layer_name(folder, text)),
+        None if settings.unreadable().is_some() => {
+            layers.push(format!("{folder} (unreadable, ignored)"));
+        }
+        None => {}
+    }
+    if let Some((path, text)) = rules_file {
+        layers.push(layer_name(path.display().to_string(), text));
     }
     layers
+}
+
+fn layer_name(name: String, text: &str) -> String {
+    if DeTable::parse(text).is_ok() {
+        name
+    } else {
+        format!("{name} (not valid TOML, ignored)")
+    }
 }
 
 /// One layer being read: where it came from and what was wrong with it.
 struct Layer<'a> {
     file: &'a Path,
-    text: &'a str,
+    /// Where each line starts: a line is found in O(log n), so a layer of 100,000 department
+    /// overrides is read in linear time (counting from the start for each was quadratic).
+    lines: LineIndex,
     problems: Vec<ConfigProblem>,
 }
 
@@ -370,7 +397,7 @@ impl Layer<'_> {
     fn problem(&mut self, span: Range<usize>, key: &str, message: String) {
         self.problems.push(ConfigProblem {
             file: self.file.to_path_buf(),
-            line: Some(line_of(self.text, span.start)),
+            line: Some(self.lines.line(span.start)),
             key: Some(key.to_string()),
             message,
         });
@@ -480,7 +507,7 @@ impl Layer<'_> {
                     line: 0,
                 });
             department.file = self.file.to_path_buf();
-            department.line = line_of(self.text, department_name.span().start);
+            department.line = self.lines.line(department_name.span().start);
             for (entry_key, entry_value) in entries.iter() {
                 let Some(level_key) = self.level_key(&department_path, entry_key) else {
                     continue;
@@ -674,6 +701,7 @@ fn describe(value: &DeValue<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::CONFIG_FILE;
 
     fn layered(texts: &[&str]) -> (Rules, Vec<ConfigProblem>) {
         let mut rules = Rules::defaults();
@@ -856,13 +884,14 @@ mod tests {
     #[test]
     fn layers_name_the_files_read_in_order_and_an_unreadable_toml_as_ignored() {
         let folder = tempfile::tempdir().unwrap();
-        assert_eq!(layers(folder.path(), None), vec!["shipped defaults"]);
+        let settings = || FolderSettings::read(folder.path());
+        assert_eq!(layer_names(&settings(), None), vec!["shipped defaults"]);
         std::fs::write(folder.path().join(CONFIG_FILE), "[metrics.nps\n").unwrap();
         let extra = folder.path().join("extra.toml");
-        std::fs::write(&extra, "[metrics.nps]\nwarning_below = 20\n").unwrap();
+        let extra_text = "[metrics.nps]\nwarning_below = 20\n";
         let folder_file = folder.path().join(CONFIG_FILE).display().to_string();
         assert_eq!(
-            layers(folder.path(), Some(&extra)),
+            layer_names(&settings(), Some((&extra, extra_text))),
             vec![
                 "shipped defaults".to_string(),
                 format!("{folder_file} (not valid TOML, ignored)"),

@@ -9,6 +9,16 @@
 //! entry commit together or not at all, and two processes never interleave (a busy timeout lets
 //! the second wait). The schema is versioned with `PRAGMA user_version`; [`MIGRATIONS`] brings
 //! an older file up to date, and a newer file is refused rather than misread.
+//!
+//! Whose file it is: the database is stamped with [`APPLICATION_ID`] (`PRAGMA application_id`)
+//! when it is created, or when a file of this app's own tables from before the stamp is first
+//! written to. A file with another program's id, or with tables that are not this app's, is
+//! refused and never changed: no WAL switch, no migration, no tables added.
+//!
+//! Reading commands (`report`, `escalations list`/`history`, the app's view of the states) open
+//! the file read-only ([`Store::open_read_only`]): no write access is needed, and nothing is
+//! switched or migrated. Every open runs `PRAGMA quick_check`; a file that fails it is refused,
+//! after a copy of it has been kept beside it (named in the error) for whoever repairs it.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -18,7 +28,7 @@ use std::time::Duration;
 
 use chrono::{SecondsFormat, Utc};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use thiserror::Error;
 
@@ -57,8 +67,38 @@ const MIGRATIONS: &[&str] = &[
      BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
 ];
 
+/// `PRAGMA application_id` of a COO Dashboard state file: "COOD" in ASCII.
+pub const APPLICATION_ID: i32 = 0x434F_4F44;
+
+/// The tables the migrations make; a file with any other is not this app's.
+const OWN_TABLES: [&str; 2] = ["escalation_state", "audit"];
+
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The write-ahead log SQLite keeps beside a database in WAL mode while it has changes the file
+/// itself does not.
+fn wal_beside(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push("-wal");
+    PathBuf::from(name)
+}
+
+/// A path as the path part of an SQLite `file:` URI: every byte but unreserved ones and `/`
+/// percent-encoded (a `?` or `#` in a folder name would otherwise end the path).
+fn uri_path(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::new();
+    for byte in absolute.as_os_str().as_encoded_bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                uri.push(char::from(*byte));
+            }
+            other => uri.push_str(&format!("%{other:02X}")),
+        }
+    }
+    uri
+}
 
 /// `DATA_DIR/.coo-dashboard/state.sqlite`.
 pub fn default_path(data_dir: &Path) -> PathBuf {
@@ -176,6 +216,15 @@ pub enum StoreError {
     },
     #[error("the escalation state file {} was written by a newer COO Dashboard (schema {found}, this one knows up to {SCHEMA_VERSION}); update the app to use it", path.display())]
     NewerSchema { path: PathBuf, found: i64 },
+    #[error("{} is not a COO Dashboard state file ({reason}); it was left untouched — give --state FILE for the escalation state", path.display())]
+    NotOurs { path: PathBuf, reason: String },
+    #[error("the escalation state file {} is damaged (SQLite's check says: {report}); {backup} — restore it from a backup, or move it away to start a new one", path.display())]
+    Corrupt {
+        path: PathBuf,
+        report: String,
+        /// What happened to the copy kept for repair, as a clause.
+        backup: String,
+    },
     /// The action does not fit the escalation's status, or lacks its text.
     #[error("{escalation_id} {reason}")]
     Refused {
@@ -208,8 +257,8 @@ fn now() -> String {
 }
 
 impl Store {
-    /// Opens the database at `path`, creating it (and its folder) if needed, and brings its
-    /// schema up to date.
+    /// Opens the database at `path` for writing, creating it (and its folder) if needed, and
+    /// brings its schema up to date. A file that is not this app's, or is damaged, is refused.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         if let Some(folder) = path
             .parent()
@@ -228,6 +277,7 @@ impl Store {
             connection,
             path: path.to_path_buf(),
         };
+        store.check_sound()?;
         store.configure()?;
         store.migrate()?;
         Ok(store)
@@ -240,6 +290,169 @@ impl Store {
         } else {
             Ok(None)
         }
+    }
+
+    /// Opens the database at `path` read-only, for reading the states and the audit trail;
+    /// `None` when the file does not exist (nothing was ever recorded) or holds no schema yet.
+    /// Needs no write access and changes nothing.
+    pub fn open_read_only(path: &Path) -> Result<Option<Store>, StoreError> {
+        if !path.exists() {
+            return Ok(None);
+        }
+        let store = match Store::read_only(path, false) {
+            // A WAL file read by someone who may not write beside it (a read-only data folder):
+            // SQLite needs to create its `-shm` index. With no `-wal` file beside it, everything
+            // is in the file itself, so it is opened as immutable, which needs nothing written.
+            Err(StoreError::Database { .. }) if !wal_beside(path).exists() => {
+                Store::read_only(path, true)?
+            }
+            other => other?,
+        };
+        match store.schema_version()? {
+            0 => Ok(None),
+            SCHEMA_VERSION => Ok(Some(store)),
+            found if found > SCHEMA_VERSION => Err(StoreError::NewerSchema {
+                path: path.to_path_buf(),
+                found,
+            }),
+            // An older schema than this build's: there is none yet (one migration so far).
+            _ => Ok(Some(store)),
+        }
+    }
+
+    /// A copy (named `prefix…` beside the file) with the same bytes as the file now.
+    fn earlier_copy(&self, prefix: &str) -> Option<PathBuf> {
+        let folder = self.path.parent()?;
+        let folder = if folder.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            folder
+        };
+        let bytes = std::fs::read(&self.path).ok()?;
+        std::fs::read_dir(folder)
+            .ok()?
+            .filter_map(Result::ok)
+            .filter(|entry| entry.file_name().to_string_lossy().starts_with(prefix))
+            .map(|entry| entry.path())
+            .find(|copy| std::fs::read(copy).is_ok_and(|copied| copied == bytes))
+    }
+
+    /// Opens `path` read-only (as immutable when `immutable`) and checks it is sound.
+    fn read_only(path: &Path, immutable: bool) -> Result<Store, StoreError> {
+        let database_error = |source| StoreError::Database {
+            path: path.to_path_buf(),
+            source,
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let connection = if immutable {
+            Connection::open_with_flags(
+                format!("file:{}?immutable=1", uri_path(path)),
+                flags | OpenFlags::SQLITE_OPEN_URI,
+            )
+        } else {
+            Connection::open_with_flags(path, flags)
+        }
+        .map_err(database_error)?;
+        connection
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(database_error)?;
+        let store = Store {
+            connection,
+            path: path.to_path_buf(),
+        };
+        store.check_sound()?;
+        Ok(store)
+    }
+
+    /// Refuses a file that is another program's or that SQLite finds damaged.
+    fn check_sound(&self) -> Result<(), StoreError> {
+        let not_ours = |reason: String| StoreError::NotOurs {
+            path: self.path.clone(),
+            reason,
+        };
+        let id: i32 = self
+            .connection
+            .pragma_query_value(None, "application_id", |row| row.get(0))
+            .map_err(|source| self.database_error(source))?;
+        if id != 0 && id != APPLICATION_ID {
+            return Err(not_ours(format!(
+                "its application id is {id:#010x}, another program's"
+            )));
+        }
+        let mut statement = self
+            .connection
+            .prepare(
+                "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            )
+            .map_err(|source| self.database_error(source))?;
+        let tables: Vec<String> = statement
+            .query_map([], |row| row.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(|source| self.database_error(source))?;
+        let foreign: Vec<&str> = tables
+            .iter()
+            .map(String::as_str)
+            .filter(|name| !OWN_TABLES.contains(name))
+            .collect();
+        if !foreign.is_empty() {
+            return Err(not_ours(format!(
+                "it has tables this app never makes: {}",
+                crate::text::cut(&foreign.join(", "), 120)
+            )));
+        }
+        let report: String = self
+            .connection
+            .query_row("PRAGMA quick_check", [], |row| row.get(0))
+            .map_err(|source| self.database_error(source))?;
+        if report != "ok" {
+            return Err(StoreError::Corrupt {
+                path: self.path.clone(),
+                report: crate::text::cut(&report, 120),
+                backup: self.keep_copy(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Copies the damaged file beside itself, never over an earlier copy (a copy of these very
+    /// bytes kept before is named instead); says where, or why not.
+    fn keep_copy(&self) -> String {
+        let stamp = Utc::now().format("%Y%m%dT%H%M%SZ");
+        let name = self.path.file_name().map_or_else(
+            || STATE_FILE.to_string(),
+            |name| name.to_string_lossy().to_string(),
+        );
+        if let Some(copy) = self.earlier_copy(&format!("{name}.damaged-")) {
+            return format!("a copy of it was kept as {}", copy.display());
+        }
+        for attempt in 1..100 {
+            let copy = self.path.with_file_name(if attempt == 1 {
+                format!("{name}.damaged-{stamp}")
+            } else {
+                format!("{name}.damaged-{stamp}-{attempt}")
+            });
+            let created = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&copy);
+            match created {
+                Ok(mut target) => {
+                    let copied = std::fs::File::open(&self.path)
+                        .and_then(|mut source| std::io::copy(&mut source, &mut target))
+                        .and_then(|_| target.sync_all());
+                    return match copied {
+                        Ok(()) => format!("a copy of it was kept as {}", copy.display()),
+                        Err(error) => {
+                            let _ = std::fs::remove_file(&copy);
+                            format!("no copy of it could be kept ({error})")
+                        }
+                    };
+                }
+                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(error) => return format!("no copy of it could be kept beside it ({error})"),
+            }
+        }
+        "no copy of it could be kept (99 copies are there already)".to_string()
     }
 
     pub fn path(&self) -> &Path {
@@ -274,6 +487,16 @@ impl Store {
 
     fn migrate(&mut self) -> Result<(), StoreError> {
         if self.schema_version()? == SCHEMA_VERSION {
+            // A file of this app's from before the stamp gets it now.
+            let id: i32 = self
+                .connection
+                .pragma_query_value(None, "application_id", |row| row.get(0))
+                .map_err(|source| self.database_error(source))?;
+            if id == 0 {
+                self.connection
+                    .pragma_update(None, "application_id", APPLICATION_ID)
+                    .map_err(|source| self.database_error(source))?;
+            }
             return Ok(());
         }
         let path = self.path.clone();
@@ -302,6 +525,9 @@ impl Store {
         }
         transaction
             .pragma_update(None, "user_version", SCHEMA_VERSION)
+            .map_err(database_error)?;
+        transaction
+            .pragma_update(None, "application_id", APPLICATION_ID)
             .map_err(database_error)?;
         transaction.commit().map_err(database_error)
     }

@@ -165,6 +165,18 @@ fn discover(root: &Path) -> Vec<Found> {
     found
 }
 
+/// Every export a load of `root` reads, in natural path order: the one folder walk, which the
+/// app's folder watch uses too (hidden folders and Excel's `~$` lock files skipped).
+pub fn export_paths(root: &Path) -> Vec<PathBuf> {
+    discover(root)
+        .into_iter()
+        .filter_map(|found| match found {
+            Found::File { path, .. } => Some(path),
+            Found::Problem { .. } => None,
+        })
+        .collect()
+}
+
 /// Reads every export in `data_dir` into one dataset.
 pub fn load_folder(data_dir: &Path, options: &LoadOptions) -> Result<Dataset, LoadError> {
     let metadata = std::fs::metadata(data_dir).map_err(|source| match source.kind() {
@@ -187,19 +199,9 @@ pub fn load_folder(data_dir: &Path, options: &LoadOptions) -> Result<Dataset, Lo
         Some(mappings) => mappings.clone(),
         None => {
             let (mappings, problems) = config::load_mappings(data_dir);
-            for problem in problems {
-                dataset.data_quality.push(DataQualityIssue {
-                    file: CONFIG_FILE.to_string(),
-                    line: problem.line,
-                    column: problem.key.clone(),
-                    value: None,
-                    problem: format!(
-                        "{}; this mapping is not applied until it is fixed",
-                        problem.message
-                    ),
-                    action: Action::Assumed,
-                });
-            }
+            dataset
+                .data_quality
+                .extend(problems.into_iter().map(mapping_issue));
             mappings
         }
     };
@@ -211,6 +213,21 @@ pub fn load_folder(data_dir: &Path, options: &LoadOptions) -> Result<Dataset, Lo
         options,
         dataset,
     ))
+}
+
+/// A problem with the settings' header mappings as the data-quality list shows it.
+pub fn mapping_issue(problem: config::ConfigProblem) -> DataQualityIssue {
+    DataQualityIssue {
+        file: CONFIG_FILE.to_string(),
+        line: problem.line,
+        column: problem.key,
+        value: None,
+        problem: format!(
+            "{}; this mapping is not applied until it is fixed",
+            problem.message
+        ),
+        action: Action::Assumed,
+    }
 }
 
 /// Reads the files `discover` found into `dataset` (which holds the mapping problems).

@@ -347,7 +347,13 @@ fn month_number(name: &str) -> Option<u32> {
 
 fn date(year: i32, month: u32, day: u32, text: &str) -> Result<NaiveDate, String> {
     NaiveDate::from_ymd_opt(year, month, day)
-        .ok_or_else(|| format!("'{}' is not a real date", text.trim()))
+        .filter(|_| year.abs() <= crate::model::MAX_YEAR)
+        .ok_or_else(|| {
+            format!(
+                "'{}' is not a real date",
+                crate::text::cut(text.trim(), crate::text::ECHO_CHARS)
+            )
+        })
 }
 
 fn two_digit_year(year: i32) -> i32 {

@@ -83,6 +83,7 @@ mod tests {
 
     fn report_with(department: &str, value: f64, data_folder: &str) -> Report {
         Report {
+            escalation_status_unavailable: None,
             data_folder: data_folder.to_string(),
             as_of: NaiveDate::from_ymd_opt(2026, 10, 31).unwrap(),
             rules: vec!["shipped defaults".to_string(), "=cmd.toml".to_string()],

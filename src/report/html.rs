@@ -191,6 +191,13 @@ pub fn write(pack: &Pack<'_>) -> String {
          <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
         escape(&title)
     );
+    if let Some(warning) = pack.report.status_warning() {
+        let _ = writeln!(
+            html,
+            "<p class=\"status-warning\" role=\"alert\"><strong>{}</strong></p>",
+            escape(&warning)
+        );
+    }
     masthead(&mut html, pack, &title);
     kpi_section(&mut html, pack);
     finance_section(&mut html, pack);

@@ -22,6 +22,29 @@ const DEPARTMENT_COLUMNS: [Metric; 5] = [
     Metric::ChurnRate,
 ];
 
+/// Text from the data as the memo writes it: one line, no control characters, `<` and `>` as
+/// entities (so `<script>` or `<img onerror>` is shown, never run, where the memo is rendered)
+/// and `|` escaped (it cannot split a table cell). `&` stays as it is: an entity written in the
+/// data can only ever decode to text.
+fn escape_cell(value: &str) -> String {
+    let mut escaped = String::with_capacity(value.len());
+    for c in crate::text::printable(value).chars() {
+        match c {
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '|' => escaped.push_str("\\|"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+/// Text from the data inside a code span: shown literally by Markdown, so only a backtick (which
+/// would end the span) and control characters are replaced.
+fn code_span(value: &str) -> String {
+    crate::text::printable(value).replace('`', "'")
+}
+
 fn change(
     metric: Metric,
     table: &MetricTable,
@@ -66,13 +89,16 @@ pub fn write(report: &Report, dataset: &Dataset, table: &MetricTable, month: Mon
         .iter()
         .filter(|source| source.kind.is_none())
         .count();
+    if let Some(warning) = report.status_warning() {
+        let _ = writeln!(memo, "**{}**\n", escape_cell(&warning));
+    }
     let _ = writeln!(memo, "# Operations summary, {month}\n");
     let _ = writeln!(
         memo,
         "Data folder `{}` · as of {} · rules: {} · {} file(s) read{} · {rejected} input row(s) rejected · {} data-quality note(s)\n",
-        report.data_folder,
+        code_span(&report.data_folder),
         report.as_of,
-        report.rules_line(),
+        escape_cell(&report.rules_line()),
         report.sources.len() - unread,
         if unread > 0 {
             format!(" ({unread} not usable)")
@@ -114,13 +140,13 @@ pub fn write(report: &Report, dataset: &Dataset, table: &MetricTable, month: Mon
             let owner = row
                 .owner
                 .as_deref()
-                .map(|owner| format!(", owner {owner}"))
+                .map(|owner| format!(", owner {}", escape_cell(owner)))
                 .unwrap_or_default();
             let _ = writeln!(
                 memo,
                 "- **{}** {} ({}{owner})",
                 row.severity,
-                row.message,
+                escape_cell(&row.message),
                 row.status.as_str()
             );
         }
@@ -170,7 +196,8 @@ pub fn write(report: &Report, dataset: &Dataset, table: &MetricTable, month: Mon
                 .collect();
             let _ = writeln!(
                 memo,
-                "| {name} | {} | {} |",
+                "| {} | {} | {} |",
+                escape_cell(name),
                 cells.join(" | "),
                 change(Metric::EbitdaMargin, table, Some(id), month, previous)
             );
@@ -185,7 +212,10 @@ pub fn write(report: &Report, dataset: &Dataset, table: &MetricTable, month: Mon
         let _ = writeln!(
             memo,
             "- `{}`: {kind}, {} row(s) used, {} rejected, {} duplicate",
-            source.file, source.rows_used, source.rows_rejected, source.rows_duplicate
+            code_span(&source.file),
+            source.rows_used,
+            source.rows_rejected,
+            source.rows_duplicate
         );
     }
     let problems: Vec<_> = report.data_quality.iter().take(5).collect();
@@ -200,7 +230,12 @@ pub fn write(report: &Report, dataset: &Dataset, table: &MetricTable, month: Mon
                 .line
                 .map(|line| format!(" line {line}"))
                 .unwrap_or_default();
-            let _ = writeln!(memo, "- `{}`{line}: {}", issue.file, issue.problem);
+            let _ = writeln!(
+                memo,
+                "- `{}`{line}: {}",
+                code_span(&issue.file),
+                escape_cell(&issue.problem)
+            );
         }
     }
     memo

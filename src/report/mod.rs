@@ -136,11 +136,15 @@ impl MetricRow {
 /// The report as SPEC §5 defines it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// Why the escalations' statuses could not be read, when they could not (they then all
+    /// show as open); first, so it is the first thing a reader of the JSON sees.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub escalation_status_unavailable: Option<String>,
     /// The data folder as the user named it.
     pub data_folder: String,
     pub as_of: NaiveDate,
     /// The rules layers in force, in the order they were applied
-    /// (see [`crate::escalations::rules::layers`]).
+    /// (see [`crate::escalations::rules::layer_names`]).
     pub rules: Vec<String>,
     pub months: Vec<Month>,
     pub departments: Vec<String>,
@@ -174,6 +178,7 @@ impl Report {
         rules: Vec<String>,
     ) -> Report {
         Report {
+            escalation_status_unavailable: None,
             data_folder: data_folder.display().to_string(),
             as_of,
             rules,
@@ -192,6 +197,13 @@ impl Report {
             escalations: Vec::new(),
             data_quality: dataset.data_quality.clone(),
         }
+    }
+
+    /// The first line of a memo or pack whose escalation statuses could not be read.
+    pub fn status_warning(&self) -> Option<String> {
+        self.escalation_status_unavailable.as_ref().map(|reason| {
+            format!("escalation status unavailable: {reason}; every escalation shows as open")
+        })
     }
 
     /// Input rows rejected across all files.

@@ -190,3 +190,224 @@ fn report_out_into_a_missing_folder_is_a_usage_error_naming_the_path() {
     );
     assert!(!target.exists());
 }
+
+/// `report --format md --out TARGET` on the sample data; the exit code and stderr.
+fn memo_out(target: &Path) -> (Option<i32>, String) {
+    let output = run(&[
+        "report",
+        &sample_data(),
+        "--format",
+        "md",
+        "--out",
+        target.to_str().unwrap(),
+    ]);
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).to_string(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn report_out_through_a_symlink_writes_its_target_and_the_link_stays_a_link() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::create_dir(folder.path().join("archive")).unwrap();
+    let target = folder.path().join("archive/2026-10.md");
+    std::fs::write(&target, "last month's memo").unwrap();
+    let link = folder.path().join("latest.md");
+    std::os::unix::fs::symlink("archive/2026-10.md", &link).unwrap();
+    let (code, stderr) = memo_out(&link);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        std::fs::read_link(&link).unwrap(),
+        Path::new("archive/2026-10.md")
+    );
+    let memo = std::fs::read_to_string(&target).unwrap();
+    assert!(
+        memo.starts_with("# "),
+        "the memo is in the target: {memo:.80}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn report_out_onto_an_owner_only_file_keeps_it_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let folder = tempfile::tempdir().unwrap();
+    let target = folder.path().join("pack.md");
+    std::fs::write(&target, "old").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (code, stderr) = memo_out(&target);
+    assert_eq!(code, Some(0), "{stderr}");
+    let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "mode {mode:o}");
+    assert_ne!(std::fs::read_to_string(&target).unwrap(), "old");
+}
+
+#[cfg(unix)]
+#[test]
+fn report_out_into_a_named_pipe_is_written_through_and_the_pipe_stays_a_pipe() {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let folder = tempfile::tempdir().unwrap();
+    let pipe = folder.path().join("memo.pipe");
+    let made = Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    // The reader: opening a pipe waits for its writer. Before, the report renamed a regular file
+    // over the pipe and this thread was left waiting (it is not joined then).
+    let reader_path = pipe.clone();
+    let (sender, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        let read =
+            std::fs::File::open(&reader_path).and_then(|mut file| file.read_to_string(&mut text));
+        let _ = sender.send(read.map(|_| text));
+    });
+    let (code, stderr) = memo_out(&pipe);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        std::fs::symlink_metadata(&pipe)
+            .unwrap()
+            .file_type()
+            .is_fifo(),
+        "the pipe was replaced by a file"
+    );
+    let memo = received
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the reader got the memo")
+        .expect("read");
+    assert!(memo.starts_with("# "), "{memo:.80}");
+}
+
+#[test]
+fn report_out_dash_writes_standard_output_and_no_file_named_dash() {
+    let folder = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_coo-dashboard"))
+        .args(["report", &sample_data(), "--format", "md", "--out", "-"])
+        .current_dir(folder.path())
+        .output()
+        .expect("the binary runs");
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("# "));
+    assert!(!folder.path().join("-").exists());
+}
+
+#[test]
+fn the_markdown_memo_shows_markup_and_pipes_from_the_data_as_text() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(
+        folder.path().join("finance.csv"),
+        "Month,Department,Revenue,COGS,Opex\n\
+         2026-03,<script>alert(1)</script> | Ops,1000,200,100\n\
+         2026-03,<img src=x onerror=alert(2)>,500,100,50\n",
+    )
+    .unwrap();
+    let output = run(&["report", folder.path().to_str().unwrap(), "--format", "md"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let memo = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        !memo.contains("<script>") && !memo.contains("<img"),
+        "{memo}"
+    );
+    assert!(
+        memo.contains("&lt;script&gt;alert(1)&lt;/script&gt; \\| Ops"),
+        "{memo}"
+    );
+    // Every department row has its 8 cell borders and no more: name, five metrics, the change.
+    let unescaped_pipes = |line: &str| {
+        line.char_indices()
+            .filter(|&(index, c)| c == '|' && !line[..index].ends_with('\\'))
+            .count()
+    };
+    let rows: Vec<&str> = memo.lines().filter(|line| line.contains("&lt;")).collect();
+    assert_eq!(rows.len(), 2, "{memo}");
+    for row in rows {
+        assert_eq!(unescaped_pipes(row), 8, "{row}");
+    }
+}
+
+#[test]
+fn a_month_beyond_ten_thousand_years_is_refused_never_wrapped() {
+    for month in ["999999999-01", "10001-01", "-10001-12"] {
+        let output = run(&["report", &sample_data(), &format!("--month={month}")]);
+        assert_eq!(output.status.code(), Some(2), "{month}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        // Before, 999999999-01 overflowed into the month "-73741825-01".
+        assert!(
+            stderr.contains("is not a month") && stderr.contains("10000"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("73741825"));
+    }
+    let output = run(&["report", &sample_data(), "--as-of", "10001-01-01"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn as_of_or_month_more_than_a_year_outside_the_data_is_refused_with_its_range() {
+    // The sample data runs from 2025-05 to 2026-10 (docs/sample_data.md); a year either side is
+    // 2024-05 to 2027-10.
+    for args in [
+        ["--as-of", "9999-12-31"],
+        ["--month", "1990-01"],
+        ["--as-of", "2027-11-01"],
+        ["--month", "2024-04"],
+    ] {
+        let output = run(&["report", &sample_data(), "--format", "md", args[0], args[1]]);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(output.stdout.is_empty());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(&format!("{} {}", args[0], args[1]))
+                && stderr
+                    .contains("runs from 2025-05 to 2026-10; give a month from 2024-05 to 2027-10"),
+            "{stderr}"
+        );
+    }
+    for args in [["--as-of", "2027-10-31"], ["--month", "2024-05"]] {
+        let output = run(&["report", &sample_data(), "--format", "md", args[0], args[1]]);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: the edges are in");
+    }
+}
+
+#[test]
+fn a_huge_cell_is_echoed_cut_to_a_readable_length() {
+    let folder = tempfile::tempdir().unwrap();
+    let huge = "9x".repeat(500_000);
+    std::fs::write(
+        folder.path().join("finance.csv"),
+        format!(
+            "Month,Department,Revenue,COGS,Opex\n2026-03,Ops,{huge},1,1\n2026-03,Sales,10,1,1\n"
+        ),
+    )
+    .unwrap();
+    let report = report_json(&["report", folder.path().to_str().unwrap()]);
+    let issues = report["data_quality"].as_array().unwrap();
+    let echoed = issues
+        .iter()
+        .find(|issue| issue["file"] == "finance.csv" && issue["line"] == 2)
+        .expect("the bad revenue is listed");
+    let value = echoed["value"].as_str().unwrap();
+    // 120 characters of the cell, then "… (1000000 characters in all)".
+    assert!(value.starts_with(&huge[..120]), "{value:.130}");
+    assert!(
+        value.ends_with("… (1000000 characters in all)"),
+        "{value:.200}"
+    );
+    assert!(echoed["problem"].as_str().unwrap().chars().count() < 600);
+    assert!(serde_json::to_string(&report).unwrap().len() < 100_000);
+}

@@ -1259,3 +1259,38 @@ fn two_instances_writing_at_once_take_turns_without_corrupting_the_state() {
         }
     }
 }
+
+#[test]
+fn a_rules_layer_of_100k_department_overrides_is_read_in_linear_time() {
+    // 100,000 `[metrics.nps.departments."Team N"]` sections of one key each (3.9 MB).
+    let layer = |count: usize| {
+        let mut text = String::new();
+        for index in 0..count {
+            text.push_str(&format!(
+                "[metrics.nps.departments.\"Team {index:06}\"]\nwarning_below = 20\n\n"
+            ));
+        }
+        text
+    };
+    let time = |text: &str| {
+        let mut rules = Rules::defaults();
+        let started = std::time::Instant::now();
+        let problems = rules.apply_layer(Path::new("big.toml"), text);
+        assert!(problems.is_empty(), "{:?}", problems.first());
+        started.elapsed()
+    };
+    let small = time(&layer(10_000));
+    let large = time(&layer(100_000));
+    // Linear: ten times the overrides take about ten times as long (quadratic: a hundred). The
+    // bound leaves room for a busy machine; 1 s holds for the release build.
+    assert!(
+        large.as_secs_f64() < 30.0 * small.as_secs_f64().max(0.001),
+        "10k: {small:?}, 100k: {large:?}"
+    );
+    let mut rules = Rules::defaults();
+    rules.apply_layer(Path::new("big.toml"), &layer(100_000));
+    let levels = rules
+        .levels(Metric::Nps, Some("Team 099999"))
+        .expect("nps has rules");
+    assert_eq!(levels.get(rules::LevelKey::WarningBelow), Some(20.0));
+}

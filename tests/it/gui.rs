@@ -421,6 +421,25 @@ fn acknowledging_and_resolving_an_escalation_in_the_app_is_kept_in_the_state_dat
     );
 }
 
+/// In the Data view, maps `finance_german.csv`'s header "Umsatz" to revenue, saves, and waits
+/// for the reload.
+fn map_umsatz_to_revenue_in_the_data_view(harness: &mut Harness<'_, Fixture>) {
+    click_view(harness, View::Data);
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Umsatz")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "revenue")
+        .click();
+    harness.run();
+    harness
+        .get_by_label("Save mapping for finance_german.csv")
+        .click();
+    harness.step();
+    wait_until_loaded(harness);
+}
+
 #[test]
 fn a_file_with_an_unknown_header_is_mapped_in_the_data_view_saved_and_read_at_once() {
     // "Umsatz" is German for revenue: without a mapping the file is not a finance export.
@@ -437,20 +456,7 @@ fn a_file_with_an_unknown_header_is_mapped_in_the_data_view_saved_and_read_at_on
         "not recognised before the mapping"
     );
 
-    click_view(&mut harness, View::Data);
-    harness
-        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Umsatz")
-        .click();
-    harness.run();
-    harness
-        .get_by_role_and_label(egui::accesskit::Role::Button, "revenue")
-        .click();
-    harness.run();
-    harness
-        .get_by_label("Save mapping for finance_german.csv")
-        .click();
-    harness.step();
-    wait_until_loaded(&mut harness);
+    map_umsatz_to_revenue_in_the_data_view(&mut harness);
 
     let settings = std::fs::read_to_string(folder.path().join("coo-dashboard.toml"))
         .expect("the mapping was saved");
@@ -469,6 +475,51 @@ fn a_file_with_an_unknown_header_is_mapped_in_the_data_view_saved_and_read_at_on
     assert_eq!(
         prepared.metrics.value(Metric::Ebitda, None, march),
         Some(934.25)
+    );
+}
+
+#[test]
+fn a_mapping_saved_into_a_windows_1252_settings_file_is_refused_with_the_reason_and_nothing_is_lost()
+ {
+    let folder = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(
+        crate::fixture("mapping/finance_german.csv"),
+        folder.path().join("finance_german.csv"),
+    )
+    .expect("copy");
+    let before = crate::analysis::windows_1252_settings(folder.path());
+    let mut harness = open_app(folder.path());
+    let prepared = app(&harness).prepared().expect("loaded");
+    // Read as unreadable, not as empty: the Data view's list names it (line 5 holds the 0xE4).
+    let named =
+        prepared.dataset.data_quality.iter().find(|issue| {
+            issue.file == "coo-dashboard.toml" && issue.problem.contains("not UTF-8")
+        });
+    assert!(named.is_some(), "{:?}", prepared.dataset.data_quality);
+
+    map_umsatz_to_revenue_in_the_data_view(&mut harness);
+
+    let after = std::fs::read(folder.path().join("coo-dashboard.toml")).expect("still there");
+    assert_eq!(
+        after, before,
+        "the user's rules and mapping are as they were"
+    );
+    let refusal = app(&harness)
+        .notices()
+        .iter()
+        .find(|notice| notice.text.contains("could not be saved"))
+        .map(|notice| notice.text.clone())
+        .unwrap_or_else(|| panic!("no refusal: {:?}", app(&harness).notices()));
+    assert!(
+        refusal.contains("not UTF-8") && refusal.contains("nothing was saved"),
+        "{refusal}"
+    );
+    assert!(
+        !app(&harness)
+            .notices()
+            .iter()
+            .any(|notice| notice.text.starts_with("Saved")),
+        "never says Saved"
     );
 }
 

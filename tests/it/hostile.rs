@@ -340,7 +340,6 @@ fn a_panicking_reader_prints_nothing_and_the_report_still_succeeds() {
 #[test]
 fn an_unreadable_file_is_named_and_the_rest_still_loads() {
     use std::os::unix::fs::PermissionsExt;
-    use std::process::Command;
     let mode = |mode| std::fs::Permissions::from_mode(mode);
     let folder = folder_with(&["finance_pipe.txt"]);
     let data = folder.path().join("data");
@@ -360,27 +359,7 @@ fn an_unreadable_file_is_named_and_the_rest_still_loads() {
     std::fs::create_dir(&state_dir).unwrap();
     std::fs::set_permissions(&state_dir, mode(0o777)).unwrap();
 
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0");
-    let binary = std::path::PathBuf::from(env!("CARGO_BIN_EXE_coo-dashboard"));
-    let mut command = if root {
-        // `nobody` cannot reach the build folder under /root: a link to the binary beside the
-        // data (a copy when the link cannot be made).
-        let reachable = folder.path().join("coo-dashboard");
-        if std::fs::hard_link(&binary, &reachable).is_err() {
-            std::fs::copy(&binary, &reachable).unwrap();
-        }
-        let mut command = Command::new("setpriv");
-        command
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(reachable);
-        command
-    } else {
-        Command::new(binary)
-    };
-    let output = command
+    let output = crate::unprivileged_binary(folder.path())
         .arg("report")
         .arg(&data)
         .arg("--state")

@@ -1,6 +1,7 @@
 //! Integration tests: one binary, one module per area, small named fixtures in `tests/data/`.
 //! Every expected value is worked out by hand from the fixture and SPEC.md, in the comments.
 
+mod analysis;
 mod board_pack;
 mod cache;
 mod cli;
@@ -12,6 +13,7 @@ mod metrics;
 mod properties;
 mod reading;
 mod surveys;
+mod state;
 
 use std::path::{Path, PathBuf};
 
@@ -50,6 +52,31 @@ pub fn folder_with(names: &[&str]) -> tempfile::TempDir {
 pub fn load(names: &[&str]) -> Dataset {
     let folder = folder_with(names);
     load_folder(folder.path(), &LoadOptions::default()).expect("the folder loads")
+}
+
+/// The binary as a user without root's rights runs it: itself when the tests do not run as
+/// root; else as `nobody` through util-linux's `setpriv`, from a link (or copy) in `reachable`,
+/// since `nobody` cannot reach the build folder under /root. Root reads and writes any file
+/// whatever its mode, so permission tests need this.
+pub fn unprivileged_binary(reachable: &Path) -> std::process::Command {
+    use std::process::Command;
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0");
+    let binary = PathBuf::from(env!("CARGO_BIN_EXE_coo-dashboard"));
+    if !root {
+        return Command::new(binary);
+    }
+    let linked = reachable.join("coo-dashboard");
+    if std::fs::hard_link(&binary, &linked).is_err() {
+        std::fs::copy(&binary, &linked).expect("copy the binary");
+    }
+    let mut command = Command::new("setpriv");
+    command
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(linked);
+    command
 }
 
 pub fn month(text: &str) -> Month {

@@ -249,7 +249,9 @@ pub fn escalations_ui(
         ),
     );
     if let Some(error) = &ctx.prepared.state_error {
-        ui.label(RichText::new(error).color(ctx.palette.bad));
+        let warning =
+            format!("Escalation status unavailable: {error}; every escalation shows as open.");
+        ui.label(RichText::new(warning).color(ctx.palette.bad));
     }
     filters_ui(ui, ctx, filters);
     ui.add_space(6.0);

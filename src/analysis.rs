@@ -1,0 +1,351 @@
+//! The one analysis of a data folder that the command line, the app's loader and its exports
+//! all use: read the folder's settings once, read the exports, settle the as-of date, compute
+//! the metrics, layer the rules, evaluate them and look up the recorded workflow states.
+//!
+//! Failure rule, the same for every caller: only a folder that cannot be read
+//! ([`AnalysisError::Folder`]) or a `--rules` file that cannot be read
+//! ([`AnalysisError::RulesFile`]) ends an analysis. Everything else (bad rows, a broken settings
+//! file, rules problems, a state file that cannot be read, a folder with nothing recognisable)
+//! is carried in the [`Analysis`] for the caller to show: the app opens its Data view on a folder
+//! with nothing recognisable, the command line exits 3 with [`Analysis::no_data`]'s sentence.
+//! Without `--as-of`, the as-of date is the last day of the latest month with actuals, or of the
+//! latest due month for a project list alone (`Dataset::latest_month`); only a folder with
+//! nothing recognisable has no date at all, and its analysis is as of today.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use thiserror::Error;
+
+use crate::config::{ConfigProblem, FolderSettings};
+use crate::escalations::rules::{self, RulesFileError};
+use crate::escalations::{
+    self, AuditEntry, Escalation, EscalationState, Rules, StatusBoard, Store, store,
+};
+use crate::input::headers::UserMappings;
+use crate::input::{self, LoadError, LoadOptions};
+use crate::metrics::{self, MetricTable};
+use crate::model::{DataQualityIssue, Dataset, DepartmentId, Month};
+use crate::report::{self, Report};
+use crate::text;
+
+/// What an analysis is asked for beyond the folder.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Rules on top of the defaults and the folder's `coo-dashboard.toml` (`--rules`).
+    pub rules_file: Option<PathBuf>,
+    /// The escalation state database (default: `DATA_DIR/.coo-dashboard/state.sqlite`).
+    pub state_file: Option<PathBuf>,
+    /// The reporting date (default: the last day of the latest month with actuals).
+    pub as_of: Option<NaiveDate>,
+}
+
+/// Where an analysis is; the observer hears each stage as it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Reading,
+    Computing,
+    Checking,
+}
+
+/// Why there is no analysis.
+#[derive(Debug, Error)]
+pub enum AnalysisError {
+    #[error(transparent)]
+    Folder(#[from] LoadError),
+    #[error(transparent)]
+    RulesFile(#[from] RulesFileError),
+    #[error("{0}; run it again, and if it happens again report it with the data folder")]
+    Metrics(String),
+    /// `--as-of` more than a year outside the data's months.
+    #[error("{0}")]
+    OutsideData(String),
+    /// The observer asked to stop.
+    #[error("the load was cancelled")]
+    Cancelled,
+}
+
+/// How long each stage took.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    pub read: Duration,
+    pub metrics: Duration,
+    pub escalations: Duration,
+}
+
+/// Everything known about a data folder after one analysis.
+#[derive(Debug)]
+pub struct Analysis {
+    /// The folder as the user gave it.
+    pub data_dir: PathBuf,
+    pub state_file: PathBuf,
+    pub dataset: Dataset,
+    pub as_of: NaiveDate,
+    pub metrics: MetricTable,
+    pub rules: Rules,
+    /// Problems in the settings file and the rules layers, each naming its file and line.
+    pub rule_problems: Vec<ConfigProblem>,
+    /// The rules layers in force, in order (see [`rules::layer_names`]).
+    pub rules_layers: Vec<String>,
+    /// The header mappings the folder's settings hold.
+    pub mappings: UserMappings,
+    /// Every escalation the rules raise, in evaluation order.
+    pub raised: Vec<Escalation>,
+    /// The departments with their names as first spelled, in id order.
+    pub departments: Vec<(DepartmentId, String)>,
+    pub standings: StatusBoard,
+    /// The workflow states recorded so far (none when the state file does not exist yet).
+    pub states: HashMap<String, EscalationState>,
+    /// Each escalation's latest comment.
+    pub latest_comments: HashMap<String, AuditEntry>,
+    /// Why the state file could not be read, when it could not; the states are then empty.
+    pub state_error: Option<String>,
+    pub timings: Timings,
+}
+
+/// Analyses `data_dir`.
+pub fn run(data_dir: &Path, options: &Options) -> Result<Analysis, AnalysisError> {
+    run_observed(data_dir, options, &mut |_| true)
+}
+
+/// Analyses `data_dir`, calling `observe` as each stage starts; when it returns `false` the
+/// analysis stops with [`AnalysisError::Cancelled`].
+pub fn run_observed(
+    data_dir: &Path,
+    options: &Options,
+    observe: &mut dyn FnMut(Stage) -> bool,
+) -> Result<Analysis, AnalysisError> {
+    let mut stage = |next: Stage| {
+        if observe(next) {
+            Ok(Instant::now())
+        } else {
+            Err(AnalysisError::Cancelled)
+        }
+    };
+    let started = stage(Stage::Reading)?;
+    let settings = FolderSettings::read(data_dir);
+    let rules_text = rules::read_rules_file(options.rules_file.as_deref())?;
+    let rules_file = options.rules_file.as_deref().zip(rules_text.as_deref());
+    let (mappings, mapping_problems) = settings.mappings();
+    let load_options = LoadOptions {
+        mappings: Some(mappings.clone()),
+        ..LoadOptions::default()
+    };
+    let mut dataset = input::load_folder(data_dir, &load_options)?;
+    dataset
+        .data_quality
+        .splice(0..0, mapping_problems.into_iter().map(input::mapping_issue));
+    for issue in &mut dataset.data_quality {
+        bound_echo(issue);
+    }
+    let read = started.elapsed();
+
+    let started = stage(Stage::Computing)?;
+    if let Some(as_of) = options.as_of {
+        within_data(&dataset, "--as-of", &as_of.to_string(), Month::of(as_of))
+            .map_err(AnalysisError::OutsideData)?;
+    }
+    let as_of = report::resolve_as_of(&dataset, options.as_of)
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let metrics = metrics::compute(&dataset, as_of)
+        .map_err(|error| AnalysisError::Metrics(error.to_string()))?;
+    let computed = started.elapsed();
+
+    let started = stage(Stage::Checking)?;
+    let (rules, mut rule_problems) = rules::load_layers(&settings, rules_file);
+    rule_problems.extend(rules.unknown_departments(&dataset.departments));
+    let rules_layers = rules::layer_names(&settings, rules_file);
+    let raised = escalations::evaluate(metrics.values(), &dataset.departments, &rules);
+    let departments: Vec<(DepartmentId, String)> = dataset
+        .departments
+        .iter()
+        .map(|(id, name)| (id, name.to_string()))
+        .collect();
+    let standings = StatusBoard::build(&rules, &departments, &raised);
+    let state_file = options
+        .state_file
+        .clone()
+        .unwrap_or_else(|| store::default_path(data_dir));
+    let (states, latest_comments, state_error) = match recorded(&state_file) {
+        Ok((states, comments)) => (states, comments, None),
+        Err(error) => (HashMap::new(), HashMap::new(), Some(error.to_string())),
+    };
+    Ok(Analysis {
+        data_dir: data_dir.to_path_buf(),
+        state_file,
+        dataset,
+        as_of,
+        metrics,
+        rules,
+        rule_problems,
+        rules_layers,
+        mappings,
+        raised,
+        departments,
+        standings,
+        states,
+        latest_comments,
+        state_error,
+        timings: Timings {
+            read,
+            metrics: computed,
+            escalations: started.elapsed(),
+        },
+    })
+}
+
+/// The states and the latest comments, by escalation id.
+type Recorded = (
+    HashMap<String, EscalationState>,
+    HashMap<String, AuditEntry>,
+);
+
+/// The states and latest comments of the state file; none when it does not exist yet.
+fn recorded(state_file: &Path) -> Result<Recorded, escalations::StoreError> {
+    match Store::open_read_only(state_file)? {
+        Some(store) => Ok((store.states()?, store.latest_comments()?)),
+        None => Ok(Default::default()),
+    }
+}
+
+/// The longest problem sentence kept: the sentences the app writes fit, a sentence that
+/// echoes a 50 MB cell does not.
+const PROBLEM_CHARS: usize = 4 * text::ECHO_CHARS;
+
+/// Cuts what a data-quality entry echoes of the file to a readable length.
+fn bound_echo(issue: &mut DataQualityIssue) {
+    let cut = |value: &str, max: usize| {
+        value
+            .chars()
+            .nth(max)
+            .is_some()
+            .then(|| text::cut(value, max))
+    };
+    if let Some(value) = issue
+        .value
+        .as_deref()
+        .and_then(|value| cut(value, text::ECHO_CHARS))
+    {
+        issue.value = Some(value);
+    }
+    if let Some(column) = issue
+        .column
+        .as_deref()
+        .and_then(|column| cut(column, text::ECHO_CHARS))
+    {
+        issue.column = Some(column);
+    }
+    if let Some(problem) = cut(&issue.problem, PROBLEM_CHARS) {
+        issue.problem = problem;
+    }
+}
+
+/// How far outside the data's months `--as-of` and `--month` may reach: a year either way (a
+/// report on the month after the last export, or a year-ago comparison, still makes sense).
+const OUTSIDE_DATA_MONTHS: i32 = 12;
+
+/// Refuses a month (`what` given as `written`) more than a year outside the data's months,
+/// naming the data's range and the months that may be asked for. Data without months (nothing
+/// recognisable) refuses nothing.
+pub fn within_data(
+    dataset: &Dataset,
+    what: &str,
+    written: &str,
+    month: Month,
+) -> Result<(), String> {
+    let (Some(first), Some(last)) = (dataset.earliest_month(), dataset.latest_month()) else {
+        return Ok(());
+    };
+    let (first, last) = (first.min(last), first.max(last));
+    let (from, to) = (
+        first.offset(-OUTSIDE_DATA_MONTHS),
+        last.offset(OUTSIDE_DATA_MONTHS),
+    );
+    if (from..=to).contains(&month) {
+        return Ok(());
+    }
+    Err(format!(
+        "{what} {written} is more than a year outside the data, which runs from {first} to {last}; give a month from {from} to {to}"
+    ))
+}
+
+/// What every export of an analysis is built from, borrowed from an [`Analysis`] or from what
+/// the app keeps of one.
+#[derive(Debug, Clone, Copy)]
+pub struct Basis<'a> {
+    pub data_dir: &'a Path,
+    pub dataset: &'a Dataset,
+    pub metrics: &'a MetricTable,
+    pub as_of: NaiveDate,
+    pub rules_layers: &'a [String],
+    pub raised: &'a [Escalation],
+    pub standings: &'a StatusBoard,
+    /// Why the recorded states could not be read, when they could not.
+    pub state_error: Option<&'a str>,
+}
+
+impl Basis<'_> {
+    /// The report value with every escalation at its status in `states`.
+    pub fn report(&self, states: &HashMap<String, EscalationState>) -> Report {
+        let mut report = Report::build(
+            self.dataset,
+            self.metrics,
+            self.as_of,
+            self.data_dir,
+            self.rules_layers.to_vec(),
+        );
+        report.escalations = escalations::rows(self.raised, states);
+        report.escalation_status_unavailable = self.state_error.map(str::to_string);
+        report
+    }
+
+    /// The board pack of `report` (built by [`Basis::report`]) for `month`.
+    pub fn board_pack(
+        &self,
+        report: &Report,
+        latest_comments: &HashMap<String, AuditEntry>,
+        month: Month,
+    ) -> String {
+        report::html::write(&report::html::Pack {
+            report,
+            dataset: self.dataset,
+            metrics: self.metrics,
+            standings: self.standings,
+            latest_comments,
+            month,
+        })
+    }
+}
+
+impl Analysis {
+    /// When the folder holds nothing the app recognises, the sentence that says so.
+    pub fn no_data(&self) -> Option<String> {
+        if !self.dataset.has_no_data() {
+            return None;
+        }
+        let detail = match self.dataset.data_quality.first() {
+            Some(issue) => format!(" (e.g. {}: {})", issue.file, issue.problem),
+            None => String::new(),
+        };
+        Some(format!(
+            "no recognisable data in {}: none of its {} file(s) is an export the app knows{detail}; see the README for the columns each kind needs",
+            self.data_dir.display(),
+            self.dataset.sources.len()
+        ))
+    }
+
+    pub fn basis(&self) -> Basis<'_> {
+        Basis {
+            data_dir: &self.data_dir,
+            dataset: &self.dataset,
+            metrics: &self.metrics,
+            as_of: self.as_of,
+            rules_layers: &self.rules_layers,
+            raised: &self.raised,
+            standings: &self.standings,
+            state_error: self.state_error.as_deref(),
+        }
+    }
+}
