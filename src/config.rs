@@ -107,6 +107,61 @@ pub fn mappings_from_text(path: &Path, text: &str) -> (UserMappings, Vec<ConfigP
     (mappings, problems)
 }
 
+/// `[sources."PATH"] department = "…"`: a whole file belongs to one department (SPEC §4).
+#[derive(Debug, Default, Deserialize)]
+struct SourcesSection {
+    #[serde(default)]
+    sources: BTreeMap<String, toml::Value>,
+}
+
+/// The `[sources]` settings: file path (relative to the data folder, `/`-separated) →
+/// department.
+pub type SourceDepartments = BTreeMap<String, String>;
+
+/// The `[sources."PATH"] department` settings of `DATA_DIR/coo-dashboard.toml`, with any
+/// problems found in them (a broken file is reported by [`load_mappings`] already).
+pub fn load_source_departments(data_dir: &Path) -> (SourceDepartments, Vec<ConfigProblem>) {
+    let path = data_dir.join(CONFIG_FILE);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return (SourceDepartments::new(), Vec::new());
+    };
+    source_departments_from_text(&path, &text)
+}
+
+pub fn source_departments_from_text(
+    path: &Path,
+    text: &str,
+) -> (SourceDepartments, Vec<ConfigProblem>) {
+    let Ok(section) = parse_toml::<SourcesSection>(path, text) else {
+        return (SourceDepartments::new(), Vec::new());
+    };
+    let mut departments = SourceDepartments::new();
+    let mut problems = Vec::new();
+    for (file, entry) in section.sources {
+        let department = entry
+            .get("department")
+            .and_then(toml::Value::as_str)
+            .map(|name| name.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|name| !name.is_empty());
+        match department {
+            Some(department) => {
+                let file = file.trim().replace('\\', "/");
+                let file = file.trim_start_matches("./").to_string();
+                departments.insert(file, department);
+            }
+            None => problems.push(ConfigProblem {
+                file: path.to_path_buf(),
+                line: text
+                    .find(&format!("\"{file}\""))
+                    .map(|offset| line_of(text, offset)),
+                key: Some(format!("sources.\"{file}\".department")),
+                message: "a [sources] entry needs department = \"Name\" (the department the whole file belongs to)".to_string(),
+            }),
+        }
+    }
+    (departments, problems)
+}
+
 /// Adds or replaces a header mapping in the data folder's settings, keeping everything else
 /// in the file, and writes it atomically (temp file, then rename).
 pub fn save_mapping(data_dir: &Path, header: &str, field: Field) -> std::io::Result<()> {
@@ -176,6 +231,26 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].line, Some(4));
         assert!(problems[0].message.contains("'costs' is not a column"));
+    }
+
+    #[test]
+    fn source_departments_are_read_and_an_entry_without_one_is_named() {
+        let text = "[mapping.\"Umsatz\"]\ncolumn = \"revenue\"\n\n[sources.\"finance/consulting_pnl.xlsx\"]\ndepartment = \"  Consulting \"\n\n[sources.\"./other.csv\"]\ndepartment = \"Retail  Shops\"\n\n[sources.\"bad.csv\"]\ndept = \"X\"\n";
+        let (departments, problems) =
+            source_departments_from_text(Path::new("coo-dashboard.toml"), text);
+        assert_eq!(
+            departments
+                .get("finance/consulting_pnl.xlsx")
+                .map(String::as_str),
+            Some("Consulting")
+        );
+        assert_eq!(
+            departments.get("other.csv").map(String::as_str),
+            Some("Retail Shops")
+        );
+        assert_eq!(problems.len(), 1);
+        // [sources."bad.csv"] is on line 10.
+        assert_eq!(problems[0].line, Some(10));
     }
 
     #[test]

@@ -206,6 +206,9 @@ pub enum Shape {
     List,
     /// One row per month × segment (customers).
     Summary,
+    /// A P&L statement as accounting software prints it: account rows in sections, periods or
+    /// departments as columns (finance, SPEC §2b).
+    PnlStatement,
 }
 
 /// Dates as days since 0001-01-01 in the reading cache: compact and quick to read back.
@@ -269,6 +272,23 @@ pub struct FinanceRow {
     pub amortization: f64,
     pub revenue_budget: Option<f64>,
     pub cost_budget: Option<f64>,
+}
+
+impl FinanceRow {
+    /// A month × department with every amount 0 and no budget, to add amounts to.
+    pub fn zero(month: Month, department: Option<DepartmentId>) -> FinanceRow {
+        FinanceRow {
+            month,
+            department,
+            revenue: 0.0,
+            cogs: 0.0,
+            opex: 0.0,
+            depreciation: 0.0,
+            amortization: 0.0,
+            revenue_budget: None,
+            cost_budget: None,
+        }
+    }
 }
 
 /// One project or deliverable.

@@ -25,7 +25,7 @@ use crate::model::{
 pub const CACHE_DIR: &str = ".coo-dashboard/cache";
 
 /// Bump whenever reading a file changes what it yields, so old entries are not used.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 const EXTENSION: &str = "bin";
 
@@ -54,6 +54,15 @@ impl Key {
         }
         hasher.update(&(bytes.len() as u64).to_le_bytes());
         hasher.update(bytes);
+        Key(hasher.digest128())
+    }
+
+    /// This key combined with settings applied after the files are read (the `[sources]`
+    /// departments), so a changed setting is a different folder reading.
+    pub fn and(self, settings: &str) -> Key {
+        let mut hasher = Xxh3::new();
+        hasher.update(&self.0.to_le_bytes());
+        hasher.update(settings.as_bytes());
         Key(hasher.digest128())
     }
 
