@@ -905,7 +905,7 @@ pub fn read_statement(
                     issues.push(issue(
                         Some(header_line),
                         Some(shown),
-                        format!("column '{text}' is {what}, not a month: skipped (the months are read from their own columns)"),
+                        format!("column '{text}' is {what}, not a month: skipped (the {} are read from their own columns)", if months > 0 { "months" } else { "departments" }),
                         Action::ColumnIgnored,
                     ));
                 }
