@@ -316,6 +316,16 @@ fn a_dropped_export_with_a_bad_row_is_added_to_the_folder_and_its_problem_shows_
             .is_some(),
         "the file is listed"
     );
+    // The sample folder's problems fill more than the table's height: filter by the file, as a
+    // user would.
+    harness.get_by_label("Filter").click();
+    harness.step();
+    harness
+        .get_by_label("Filter")
+        .type_text("nps_2026-11_late_answers");
+    for _ in 0..3 {
+        harness.step();
+    }
     assert!(
         harness.query_all_by_label(&problem).next().is_some(),
         "the problem {problem:?} is listed"
