@@ -162,34 +162,101 @@ pub fn source_departments_from_text(
     (departments, problems)
 }
 
-/// Adds or replaces a header mapping in the data folder's settings, keeping everything else
-/// in the file, and writes it atomically (temp file, then rename).
-pub fn save_mapping(data_dir: &Path, header: &str, field: Field) -> std::io::Result<()> {
+/// Why a settings file was not saved. Nothing was written: the file on disk is as it was.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("{path} could not be read ({source}); nothing was saved")]
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{path} is not UTF-8 text (line {line} has a byte that is not; another editor may have saved it as Windows-1252); nothing was saved — save it as UTF-8 and try again"
+    )]
+    NotUtf8 { path: PathBuf, line: usize },
+    #[error("{0}; nothing was saved — fix the file and try again")]
+    Invalid(ConfigProblem),
+    #[error("{path}: {reason}; nothing was saved")]
+    Refused { path: PathBuf, reason: String },
+    #[error("{path} could not be written ({source}); the file is as it was")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Edits `DATA_DIR/coo-dashboard.toml` in place (SPEC §4): `edit` changes its own keys in the
+/// parsed document and every other key, comment and blank line stays as the user wrote it. A
+/// file that cannot be read, decoded as UTF-8 or parsed is never overwritten: the save is
+/// refused with the reason. A missing file is created. `edit` may refuse too (`Err(reason)`).
+/// The file is written atomically, keeping a UTF-8 byte-order mark it had.
+pub fn edit_settings(
+    data_dir: &Path,
+    edit: impl FnOnce(&mut toml_edit::DocumentMut) -> Result<(), String>,
+) -> Result<(), SettingsError> {
     let path = data_dir.join(CONFIG_FILE);
-    let text = std::fs::read_to_string(&path).unwrap_or_default();
-    let mut document: toml::Table = toml::from_str(&text).map_err(|error| {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!("{}: {}", path.display(), error.message()),
-        )
-    })?;
-    let mapping = document
-        .entry("mapping")
-        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-    let Some(mapping) = mapping.as_table_mut() else {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!("{}: 'mapping' is not a table", path.display()),
-        ));
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(source) => return Err(SettingsError::Unreadable { path, source }),
     };
-    let mut entry = toml::Table::new();
-    entry.insert(
-        "column".to_string(),
-        toml::Value::String(field.name().to_string()),
-    );
-    mapping.insert(header.to_string(), toml::Value::Table(entry));
-    let rendered = toml::to_string_pretty(&document).map_err(std::io::Error::other)?;
-    write_atomically(&path, rendered.as_bytes())
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let (bom, body) = match bytes.strip_prefix(BOM) {
+        Some(body) => (BOM, body),
+        None => (&[][..], &bytes[..]),
+    };
+    let text = std::str::from_utf8(body).map_err(|error| SettingsError::NotUtf8 {
+        line: body[..error.valid_up_to()]
+            .iter()
+            .filter(|&&byte| byte == b'\n')
+            .count()
+            + 1,
+        path: path.clone(),
+    })?;
+    let mut document: toml_edit::DocumentMut =
+        text.parse().map_err(|error: toml_edit::TomlError| {
+            SettingsError::Invalid(ConfigProblem {
+                file: path.clone(),
+                line: error.span().map(|span| line_of(text, span.start)),
+                key: None,
+                message: error.message().trim().to_string(),
+            })
+        })?;
+    edit(&mut document).map_err(|reason| SettingsError::Refused {
+        path: path.clone(),
+        reason,
+    })?;
+    let rendered = document.to_string();
+    write_atomically(&path, &[bom, rendered.as_bytes()].concat())
+        .map_err(|source| SettingsError::Write { path, source })
+}
+
+/// The table at `key` in `parent`, created (as a `[section]`) when missing; refused when the
+/// user's file has something else there.
+pub fn table_mut<'a>(
+    parent: &'a mut toml_edit::Table,
+    key: &str,
+) -> Result<&'a mut toml_edit::Table, String> {
+    let item = parent
+        .entry(key)
+        .or_insert_with(|| toml_edit::Item::Table(toml_edit::Table::new()));
+    if let Some(inline) = item.as_inline_table() {
+        *item = toml_edit::Item::Table(inline.clone().into_table());
+    }
+    item.as_table_mut()
+        .ok_or_else(|| format!("'{key}' is not a table; the app keeps its settings there"))
+}
+
+/// Adds or replaces a header mapping (`[mapping."Header"] column = "…"`) in the data folder's
+/// settings, in place: every other key and comment stays (see [`edit_settings`]).
+pub fn save_mapping(data_dir: &Path, header: &str, field: Field) -> Result<(), SettingsError> {
+    edit_settings(data_dir, |document| {
+        let mapping = table_mut(document.as_table_mut(), "mapping")?;
+        mapping.set_implicit(true);
+        let entry = table_mut(mapping, header)?;
+        entry.insert("column", toml_edit::value(field.name()));
+        Ok(())
+    })
 }
 
 /// Writes `bytes` to a temporary file beside `path`, syncs it, then renames it over `path`, so a
@@ -259,6 +326,84 @@ mod tests {
             mappings_from_text(Path::new("x.toml"), "[mapping.\"A\"]\ncolumn = \n");
         assert!(mappings.is_empty());
         assert_eq!(problems[0].line, Some(2));
+    }
+
+    #[test]
+    fn saving_a_mapping_changes_only_its_key_and_keeps_every_comment() {
+        let folder = tempfile::tempdir().unwrap();
+        let before = "# thresholds agreed with the board, 2026-09\n[metrics.nps]\nwarning_below = 25 # was 30\n\n[mapping.\"Umsatz\"]\ncolumn = \"revenue\"\n";
+        std::fs::write(folder.path().join(CONFIG_FILE), before).unwrap();
+        save_mapping(folder.path(), "Kosten", Field::Opex).unwrap();
+        let after = std::fs::read_to_string(folder.path().join(CONFIG_FILE)).unwrap();
+        // The file as it was, byte for byte, with the new table appended.
+        assert_eq!(
+            after,
+            format!("{before}\n[mapping.Kosten]\ncolumn = \"opex\"\n")
+        );
+        save_mapping(folder.path(), "Umsatz", Field::Cogs).unwrap();
+        let again = std::fs::read_to_string(folder.path().join(CONFIG_FILE)).unwrap();
+        assert!(again.starts_with("# thresholds agreed with the board, 2026-09\n"));
+        assert!(again.contains("warning_below = 25 # was 30"));
+        assert!(again.contains("[mapping.\"Umsatz\"]\ncolumn = \"cogs\""));
+    }
+
+    #[test]
+    fn a_settings_file_that_is_not_utf8_is_never_overwritten() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join(CONFIG_FILE);
+        // Windows-1252: "Umsätze" with ä as the single byte 0xE4, on line 4.
+        let before = b"[metrics.nps]\nwarning_below = 25\n\n[mapping.\"Ums\xE4tze\"]\ncolumn = \"revenue\"\n".to_vec();
+        std::fs::write(&path, &before).unwrap();
+        let error = save_mapping(folder.path(), "Kosten", Field::Opex).unwrap_err();
+        assert!(
+            matches!(error, SettingsError::NotUtf8 { line: 4, .. }),
+            "{error}"
+        );
+        assert!(error.to_string().contains("nothing was saved"));
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn a_settings_file_that_does_not_parse_is_never_overwritten() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join(CONFIG_FILE);
+        let before = "[metrics.nps]\nwarning_below = \n";
+        std::fs::write(&path, before).unwrap();
+        let error = save_mapping(folder.path(), "Kosten", Field::Opex).unwrap_err();
+        assert!(
+            matches!(&error, SettingsError::Invalid(problem) if problem.line == Some(2)),
+            "{error}"
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn a_bom_survives_a_save_and_a_missing_file_is_created() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join(CONFIG_FILE);
+        save_mapping(folder.path(), "Umsatz", Field::Revenue).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "[mapping.Umsatz]\ncolumn = \"revenue\"\n"
+        );
+        std::fs::write(
+            &path,
+            b"\xEF\xBB\xBF# mine\n[metrics.nps]\nwarning_below = 25\n",
+        )
+        .unwrap();
+        save_mapping(folder.path(), "Kosten", Field::Opex).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF# mine\n[metrics.nps]\nwarning_below = 25\n"));
+    }
+
+    #[test]
+    fn a_key_the_user_made_something_else_refuses_the_save() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join(CONFIG_FILE);
+        std::fs::write(&path, "mapping = 3\n").unwrap();
+        let error = save_mapping(folder.path(), "Kosten", Field::Opex).unwrap_err();
+        assert!(matches!(error, SettingsError::Refused { .. }), "{error}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "mapping = 3\n");
     }
 
     #[test]

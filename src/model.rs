@@ -329,7 +329,7 @@ pub struct NpsResponse {
     pub origin: RowRef,
 }
 
-/// One CSAT rating, on a 1–5 scale or a two-valued text scale.
+/// One CSAT rating, on a numeric scale or a two- or three-valued text scale.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CsatRating {
     #[serde(with = "days")]
@@ -339,20 +339,117 @@ pub struct CsatRating {
     pub origin: RowRef,
 }
 
+/// The numeric CSAT scales of SPEC §2b, each with the values that count as satisfied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CsatScale {
+    /// 1–5, satisfied 4–5 (SPEC §3).
+    OneToFive,
+    /// 1–7, satisfied 6–7.
+    OneToSeven,
+    /// 1–10, satisfied 9–10.
+    OneToTen,
+    /// 0–10, satisfied 9–10.
+    ZeroToTen,
+    /// 0–2 faces (HubSpot), satisfied 2.
+    ZeroToTwo,
+    /// 1–3 faces, satisfied 3.
+    OneToThree,
+}
+
+impl CsatScale {
+    pub const ALL: [CsatScale; 6] = [
+        CsatScale::OneToFive,
+        CsatScale::OneToSeven,
+        CsatScale::OneToTen,
+        CsatScale::ZeroToTen,
+        CsatScale::ZeroToTwo,
+        CsatScale::OneToThree,
+    ];
+
+    /// Lowest and highest value.
+    pub fn bounds(self) -> (u8, u8) {
+        match self {
+            CsatScale::OneToFive => (1, 5),
+            CsatScale::OneToSeven => (1, 7),
+            CsatScale::OneToTen => (1, 10),
+            CsatScale::ZeroToTen => (0, 10),
+            CsatScale::ZeroToTwo => (0, 2),
+            CsatScale::OneToThree => (1, 3),
+        }
+    }
+
+    /// The lowest value that counts as satisfied.
+    pub fn satisfied_from(self) -> u8 {
+        match self {
+            CsatScale::OneToFive => 4,
+            CsatScale::OneToSeven => 6,
+            CsatScale::OneToTen | CsatScale::ZeroToTen => 9,
+            CsatScale::ZeroToTwo => 2,
+            CsatScale::OneToThree => 3,
+        }
+    }
+
+    /// The scale with these bounds, if it is one of SPEC §2b's.
+    pub fn from_bounds(low: u8, high: u8) -> Option<CsatScale> {
+        CsatScale::ALL
+            .into_iter()
+            .find(|scale| scale.bounds() == (low, high))
+    }
+
+    /// "1–5, satisfied 4–5", for the source's detection sentence.
+    pub fn describe(self) -> String {
+        let (low, high) = self.bounds();
+        let from = self.satisfied_from();
+        if from == high {
+            format!("{low}–{high}, satisfied {high}")
+        } else {
+            format!("{low}–{high}, satisfied {from}–{high}")
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum CsatScore {
-    /// 1–5.
-    Points(u8),
-    /// `good`/`satisfied` (true) or `bad`/`unsatisfied` (false).
+    /// A value on a numeric scale.
+    Points(u8, CsatScale),
+    /// `good`/`satisfied`/`positive` (true) or `bad`/`unsatisfied`/`neutral`/`negative` (false).
     Text(bool),
 }
 
 impl CsatScore {
-    /// SPEC §3: satisfied = 4–5 on 1–5, `good`/`satisfied` on text scales.
+    /// SPEC §3 and §2b: satisfied = the top of the scale (4–5 on 1–5, 6–7 on 1–7, 9–10 on 1–10,
+    /// the top face on 0–2 and 1–3), `good`/`satisfied`/`positive` on text scales.
     pub fn is_satisfied(self) -> bool {
         match self {
-            CsatScore::Points(points) => points >= 4,
+            CsatScore::Points(points, scale) => points >= scale.satisfied_from(),
             CsatScore::Text(satisfied) => satisfied,
+        }
+    }
+
+    /// One byte for the reading cache's survey columns: the value plus 16 × the scale's index
+    /// for points, 200 and 201 for text.
+    pub fn to_byte(self) -> u8 {
+        match self {
+            CsatScore::Points(points, scale) => {
+                let index = CsatScale::ALL.iter().position(|s| *s == scale).unwrap_or(0) as u8;
+                index * 16 + points.min(15)
+            }
+            CsatScore::Text(satisfied) => 200 + u8::from(satisfied),
+        }
+    }
+
+    /// The score [`CsatScore::to_byte`] gave this byte, if any.
+    pub fn from_byte(byte: u8) -> Option<CsatScore> {
+        match byte {
+            200 | 201 => Some(CsatScore::Text(byte == 201)),
+            _ => {
+                let scale = *CsatScale::ALL.get(usize::from(byte / 16))?;
+                let points = byte % 16;
+                let (low, high) = scale.bounds();
+                (low..=high)
+                    .contains(&points)
+                    .then_some(CsatScore::Points(points, scale))
+            }
         }
     }
 }
@@ -571,5 +668,31 @@ mod tests {
         assert_eq!(departments.name(first), "Cloud Operations");
         assert_eq!(departments.intern("   "), None);
         assert_eq!(departments.len(), 1);
+    }
+
+    #[test]
+    fn each_csat_scale_counts_its_top_values_as_satisfied() {
+        // SPEC §2b: 1–5 (4–5), 1–7 (6–7), 1–10 (9–10), 0–2 and 1–3 faces (the top value).
+        let satisfied = |scale: CsatScale| -> Vec<u8> {
+            let (low, high) = scale.bounds();
+            (low..=high)
+                .filter(|&v| CsatScore::Points(v, scale).is_satisfied())
+                .collect()
+        };
+        assert_eq!(satisfied(CsatScale::OneToFive), [4, 5]);
+        assert_eq!(satisfied(CsatScale::OneToSeven), [6, 7]);
+        assert_eq!(satisfied(CsatScale::OneToTen), [9, 10]);
+        assert_eq!(satisfied(CsatScale::ZeroToTwo), [2]);
+        assert_eq!(satisfied(CsatScale::OneToThree), [3]);
+        for scale in CsatScale::ALL {
+            let (low, high) = scale.bounds();
+            for value in low..=high {
+                let score = CsatScore::Points(value, scale);
+                assert_eq!(CsatScore::from_byte(score.to_byte()), Some(score));
+            }
+        }
+        for text in [CsatScore::Text(true), CsatScore::Text(false)] {
+            assert_eq!(CsatScore::from_byte(text.to_byte()), Some(text));
+        }
     }
 }

@@ -25,7 +25,7 @@ use crate::model::{
 pub const CACHE_DIR: &str = ".coo-dashboard/cache";
 
 /// Bump whenever reading a file changes what it yields, so old entries are not used.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 const EXTENSION: &str = "bin";
 
@@ -206,7 +206,6 @@ struct SurveyColumns {
 type SurveyRow = (NaiveDate, u8, Option<u32>, RowRef);
 
 const NO_DEPARTMENT: u32 = u32::MAX;
-const TEXT_SCORE: u8 = 100;
 
 impl SurveyColumns {
     fn push(&mut self, date: NaiveDate, score: u8, department: Option<u32>, origin: RowRef) {
@@ -220,7 +219,7 @@ impl SurveyColumns {
     /// Each row's date, score, department and origin made into `T`; `None` when a column is
     /// short or a day is out of range (the entry is then not believed). The rows go straight
     /// into a vector of their final size: a million of them are 24 MB.
-    fn rows<T>(&self, make: impl Fn(SurveyRow) -> T) -> Option<Vec<T>> {
+    fn rows<T>(&self, make: impl Fn(SurveyRow) -> Option<T>) -> Option<Vec<T>> {
         let count = self.days.len();
         if [
             self.scores.len(),
@@ -243,7 +242,7 @@ impl SurveyColumns {
                     source: self.sources[i],
                     line: self.lines[i],
                 },
-            )));
+            ))?);
         }
         Some(rows)
     }
@@ -272,11 +271,7 @@ impl<'a> FolderEntryRef<'a> {
         }
         let mut csat = SurveyColumns::default();
         for r in &dataset.csat {
-            let score = match r.score {
-                CsatScore::Points(points) => points,
-                CsatScore::Text(good) => TEXT_SCORE + u8::from(good),
-            };
-            csat.push(r.date, score, r.department, r.origin);
+            csat.push(r.date, r.score.to_byte(), r.department, r.origin);
         }
         FolderEntryRef {
             departments: dataset.departments.iter().map(|(_, n)| n).collect(),
@@ -317,23 +312,23 @@ impl FolderEntry {
             customer_summaries,
         } = self;
         // Each kind's columns are dropped as soon as its rows are made.
-        let Some(nps) = nps.rows(|(date, score, department, origin)| NpsResponse {
-            date,
-            score,
-            department,
-            origin,
+        let Some(nps) = nps.rows(|(date, score, department, origin)| {
+            Some(NpsResponse {
+                date,
+                score,
+                department,
+                origin,
+            })
         }) else {
             return false;
         };
-        let Some(csat) = csat.rows(|(date, score, department, origin)| CsatRating {
-            date,
-            score: if score >= TEXT_SCORE {
-                CsatScore::Text(score > TEXT_SCORE)
-            } else {
-                CsatScore::Points(score)
-            },
-            department,
-            origin,
+        let Some(csat) = csat.rows(|(date, score, department, origin)| {
+            Some(CsatRating {
+                date,
+                score: CsatScore::from_byte(score)?,
+                department,
+                origin,
+            })
         }) else {
             return false;
         };

@@ -261,6 +261,10 @@ pub fn combine(files: Vec<ParsedRows>, dataset: &mut Dataset) {
             ParsedRows::Csat(rows) => append(&mut csat, rows),
             ParsedRows::Customers(rows) => append(&mut customers, rows),
             ParsedRows::CustomerSummary(rows) => append(&mut summaries, rows),
+            ParsedRows::Surveys(nps_rows, csat_rows) => {
+                append(&mut nps, nps_rows);
+                append(&mut csat, csat_rows);
+            }
         }
     }
     let finance_wide = drop_exact_duplicates(finance_wide, &mut drops);

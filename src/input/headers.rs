@@ -42,10 +42,14 @@ pub enum Field {
     CustomersStart,
     ChurnedCustomers,
     NewCustomers,
+    /// A survey tool's response status (Qualtrics `Status`: preview, test, spam).
+    Status,
+    /// A survey tool's `Finished` flag.
+    Finished,
 }
 
 impl Field {
-    pub const ALL: [Field; 33] = [
+    pub const ALL: [Field; 35] = [
         Field::Month,
         Field::Date,
         Field::Department,
@@ -79,6 +83,8 @@ impl Field {
         Field::CustomersStart,
         Field::ChurnedCustomers,
         Field::NewCustomers,
+        Field::Status,
+        Field::Finished,
     ];
 
     pub fn name(self) -> &'static str {
@@ -116,6 +122,8 @@ impl Field {
             Field::CustomersStart => "customers_start",
             Field::ChurnedCustomers => "churned_customers",
             Field::NewCustomers => "new_customers",
+            Field::Status => "status",
+            Field::Finished => "finished",
         }
     }
 
@@ -211,6 +219,16 @@ const ALIASES: &[(Field, &[&str])] = &[
             "responded_at",
             "date_submitted",
             "end_date_utc",
+            // Survey tools' own names (SPEC §2b): Qualtrics, Typeform, HubSpot, Delighted.
+            "recordeddate",
+            "recorded_date",
+            "submit_date_utc",
+            "submitted_at_utc",
+            "conversion_date",
+            "response_timestamp",
+            // Help desks: Zendesk's ticket export dates a rating by the ticket's solve.
+            "solved_at",
+            "rated_on",
         ],
     ),
     (
@@ -518,6 +536,7 @@ const ALIASES: &[(Field, &[&str])] = &[
             "start",
             "onboarded",
             "first_invoice_date",
+            "startdate",
         ],
     ),
     (
@@ -534,6 +553,7 @@ const ALIASES: &[(Field, &[&str])] = &[
             "churned_on",
             "end",
             "termination_date",
+            "enddate",
         ],
     ),
     (
@@ -581,6 +601,11 @@ const ALIASES: &[(Field, &[&str])] = &[
             "added",
         ],
     ),
+    (
+        Field::Status,
+        &["status", "response_type", "response_status"],
+    ),
+    (Field::Finished, &["finished", "is_finished"]),
 ];
 
 /// Score columns, with what each says about NPS vs CSAT.
@@ -659,11 +684,17 @@ fn match_header(header: &str, user: &UserMappings) -> Option<HeaderMatch> {
         return found(Field::Department, Strength::RolePlayer);
     }
     // Survey tools put the whole question in the header.
+    // A question (four words or more) or a header that starts with the survey's name
+    // (`Satisfaction (1-7)`, `NPS 0-10`) that speaks of recommending or of satisfaction.
     let hint = score_hint_of(&normalised);
     if hint != ScoreHint::Neutral
         && (normalised.starts_with("how_")
             || normalised.contains("likely")
-            || normalised.contains("rate"))
+            || normalised.contains("rate")
+            || normalised.matches('_').count() >= 3
+            || ["nps", "csat", "satisfaction", "customer_satisfaction"]
+                .iter()
+                .any(|name| normalised.starts_with(&format!("{name}_"))))
     {
         return Some(HeaderMatch {
             field: Field::Score,
@@ -681,9 +712,16 @@ fn match_header(header: &str, user: &UserMappings) -> Option<HeaderMatch> {
 }
 
 fn score_hint_of(normalised: &str) -> ScoreHint {
-    if normalised.contains("recommend") || normalised.contains("nps") {
+    // English, German (empfehlen), French and Spanish/Portuguese (recommander, recomendar).
+    if ["recommend", "nps", "empfehl", "recommand", "recomend"]
+        .iter()
+        .any(|word| normalised.contains(word))
+    {
         ScoreHint::Recommend
-    } else if normalised.contains("satisf") || normalised.contains("csat") {
+    } else if ["satisf", "csat", "zufrieden"]
+        .iter()
+        .any(|word| normalised.contains(word))
+    {
         ScoreHint::Satisfaction
     } else {
         ScoreHint::Neutral
@@ -730,6 +768,18 @@ impl HeaderMap {
             .get(&Field::Score)
             .and_then(|&position| matches[position].as_ref())
             .and_then(|matched| matched.score_hint);
+        // A survey question with no response date column: survey tools date a response by its
+        // end (SurveyMonkey's `End Date`), else its start.
+        if matches!(
+            score_hint,
+            Some(ScoreHint::Recommend | ScoreHint::Satisfaction)
+        ) && !winner.contains_key(&Field::Date)
+            && let Some(&position) = winner
+                .get(&Field::EndDate)
+                .or_else(|| winner.get(&Field::StartDate))
+        {
+            fields[position] = Some(Field::Date);
+        }
         HeaderMap {
             headers: headers.to_vec(),
             fields,
@@ -821,6 +871,19 @@ impl HeaderMap {
                 .iter()
                 .all(|&f| self.has(f) || (f == Field::Date && self.has(Field::Month)))
         };
+        // A column that asks how likely one is to recommend, or how satisfied one was, makes
+        // a survey even where other columns would also make a customer list (a survey tool's
+        // `Start Date` beside a customer id).
+        let survey = match self.score_hint {
+            Some(ScoreHint::Recommend) => Some(Kind::Nps),
+            Some(ScoreHint::Satisfaction) => Some(Kind::Csat),
+            _ => None,
+        };
+        if let Some(kind) = survey
+            && self.has(Field::Date)
+        {
+            return Some(Recognised::Known(kind, Shape::List));
+        }
         for &(kind, shape, required) in SHAPES {
             let complete = if shape == Shape::Ledger {
                 ledger_dated(required)

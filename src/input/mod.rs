@@ -11,6 +11,7 @@ pub mod headers;
 pub mod reader;
 pub mod rows;
 pub mod statement;
+pub mod survey;
 pub mod values;
 
 use std::ops::ControlFlow;
@@ -636,6 +637,7 @@ fn find_header(
     mappings: &UserMappings,
 ) -> Result<(usize, HeaderMap, Recognised), Option<HeaderMap>> {
     let mut best: Option<HeaderMap> = None;
+    let mut previous: Option<HeaderMap> = None;
     let mut found = None;
     let mut index = 0;
     table.rows.scan(0, |row| {
@@ -655,6 +657,34 @@ fn find_header(
             found = Some((index - 1, header, recognised));
             return ControlFlow::Break(());
         }
+        // Survey tools write a row of column ids above a row of question texts (Qualtrics:
+        // `Q1` above "How likely are you to recommend us?"): the two read as one header, each
+        // column by the row that names something the app knows.
+        if let Some(above) = previous.take() {
+            let merged: Vec<String> = above
+                .fields
+                .iter()
+                .zip(above.headers.iter().zip(&headers))
+                .map(|(field, (upper, lower))| {
+                    if field.is_some() || lower.is_empty() {
+                        upper.clone()
+                    } else {
+                        lower.clone()
+                    }
+                })
+                .chain(headers.iter().skip(above.headers.len()).cloned())
+                .collect();
+            let stacked = HeaderMap::new(&merged, mappings);
+            if let Some(
+                recognised @ (Recognised::SurveyByValues
+                | Recognised::Known(Kind::Nps | Kind::Csat, _)),
+            ) = stacked.recognise()
+            {
+                found = Some((index - 2, stacked, recognised));
+                return ControlFlow::Break(());
+            }
+        }
+        previous = Some(header.clone());
         if best
             .as_ref()
             .is_none_or(|best| header.recognised_count() > best.recognised_count())
@@ -664,6 +694,27 @@ fn find_header(
         ControlFlow::Continue(())
     });
     found.ok_or(best)
+}
+
+/// The first `count` rows of a table as trimmed text (rows wider than a header can be are
+/// left out).
+fn leading_rows(table: &RawTable, count: usize) -> Vec<Vec<String>> {
+    let mut leading = Vec::new();
+    table.rows.scan(0, |row| {
+        if row.len() <= MAX_HEADER_COLUMNS {
+            leading.push(
+                row.cells()
+                    .map(|c| c.as_text().trim().to_string())
+                    .collect(),
+            );
+        }
+        if leading.len() < count {
+            ControlFlow::Continue(())
+        } else {
+            ControlFlow::Break(())
+        }
+    });
+    leading
 }
 
 /// The widest of a table's leading rows.
@@ -692,6 +743,7 @@ fn parse_first_recognised(
     let mut refused: Option<String> = None;
     let sheet_count = tables.len();
     let widest = tables.iter().map(widest_leading_row).max().unwrap_or(0);
+    let mut survey_tool: Option<String> = None;
     for table in tables {
         let (header_index, header, recognised) = match find_header(&table, mappings) {
             Ok(found) => found,
@@ -705,6 +757,9 @@ fn parse_first_recognised(
                         refused.get_or_insert(why);
                     }
                     Err(statement::NotRead::NotAStatement) => {}
+                }
+                if survey_tool.is_none() {
+                    survey_tool = survey::survey_tool_refusal(&leading_rows(&table, 3));
                 }
                 if let Some(best) = best.filter(|b| {
                     closest
@@ -728,7 +783,23 @@ fn parse_first_recognised(
                 action: Action::Assumed,
             });
         }
+        let outcome = rows::parse_rows(
+            recognised,
+            &header,
+            data_rows,
+            &table.notes,
+            source,
+            relative,
+            &mut dataset.departments,
+        );
         for &(position, winner) in &header.duplicates {
+            if outcome
+                .label_columns
+                .iter()
+                .any(|&(label, _)| label == position)
+            {
+                continue;
+            }
             dataset.data_quality.push(DataQualityIssue {
                 file: relative.to_string(),
                 line: Some(header_line),
@@ -743,15 +814,6 @@ fn parse_first_recognised(
                 action: Action::ColumnIgnored,
             });
         }
-        let outcome = rows::parse_rows(
-            recognised,
-            &header,
-            data_rows,
-            &table.notes,
-            source,
-            relative,
-            &mut dataset.departments,
-        );
         let (kind, shape) = (outcome.kind, outcome.shape);
         let detection = outcome
             .detection
@@ -813,18 +875,36 @@ fn parse_first_recognised(
                     column: f.name().to_string(),
                 })
             })
+            .chain(
+                outcome
+                    .label_columns
+                    .iter()
+                    .map(|&(position, read_as)| ColumnMapping {
+                        header: header.headers[position].clone(),
+                        column: read_as.to_string(),
+                    }),
+            )
             .collect();
         summary.ignored_columns = header
             .fields
             .iter()
             .zip(&header.headers)
-            .filter(|(field, name)| field.is_none() && !name.is_empty())
-            .map(|(_, name)| name.clone())
+            .enumerate()
+            .filter(|(position, (field, name))| {
+                field.is_none()
+                    && !name.is_empty()
+                    && !outcome
+                        .label_columns
+                        .iter()
+                        .any(|&(label, _)| label == *position)
+            })
+            .map(|(_, (_, name))| name.clone())
             .collect();
         return Some(outcome.rows);
     }
     let problem = match closest.as_ref().and_then(HeaderMap::closest_shape) {
         _ if refused.is_some() => refused.unwrap_or_default(),
+        _ if survey_tool.is_some() => survey_tool.unwrap_or_default(),
         Some((kind, shape, missing)) => {
             let missing: Vec<&str> = missing.iter().map(|f| f.name()).collect();
             let shape_name = match shape {

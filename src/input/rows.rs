@@ -12,12 +12,16 @@ use serde::{Deserialize, Serialize};
 
 use super::headers::{Field, HeaderMap, Recognised, normalise_header};
 use super::reader::{CellRef, RowView, TableNotes, TableRows};
+use super::survey::{
+    CsatCell, Label, NotAResponse, SurveyScan, csat_cell, is_more_header, not_a_response,
+    nps_score, scale_from_header,
+};
 use super::values::{
     DateOrder, DateOrderTally, NumberStyle, NumberStyleTally, excel_serial_date, parse_date,
     parse_month, parse_number,
 };
 use crate::model::{
-    Action, CsatRating, CsatScore, CustomerRow, CustomerSummaryRow, DataQualityIssue, DeliveryRow,
+    Action, CsatRating, CsatScale, CustomerRow, CustomerSummaryRow, DataQualityIssue, DeliveryRow,
     DepartmentId, Departments, FinanceRow, Kind, Month, NpsResponse, RowRef, Shape, WorkforceRow,
 };
 
@@ -60,6 +64,9 @@ pub enum ParsedRows {
     Csat(Vec<Parsed<CsatRating>>),
     Customers(Vec<Parsed<CustomerRow>>),
     CustomerSummary(Vec<Parsed<CustomerSummaryRow>>),
+    /// A file of several survey types split by row (SPEC §2b): its NPS responses and its CSAT
+    /// ratings.
+    Surveys(Vec<Parsed<NpsResponse>>, Vec<Parsed<CsatRating>>),
 }
 
 impl ParsedRows {
@@ -73,6 +80,7 @@ impl ParsedRows {
             ParsedRows::Csat(rows) => rows.len(),
             ParsedRows::Customers(rows) => rows.len(),
             ParsedRows::CustomerSummary(rows) => rows.len(),
+            ParsedRows::Surveys(nps, csat) => nps.len() + csat.len(),
         }
     }
 
@@ -110,6 +118,10 @@ impl ParsedRows {
             ParsedRows::Csat(rows) => outer(rows, source),
             ParsedRows::Customers(rows) => outer(rows, source),
             ParsedRows::CustomerSummary(rows) => outer(rows, source),
+            ParsedRows::Surveys(nps, csat) => {
+                outer(nps, source);
+                outer(csat, source);
+            }
         }
     }
 
@@ -126,6 +138,10 @@ impl ParsedRows {
             ParsedRows::Csat(rows) => each(rows, change),
             ParsedRows::Customers(rows) => each(rows, change),
             ParsedRows::CustomerSummary(rows) => each(rows, change),
+            ParsedRows::Surveys(nps, csat) => {
+                each(nps, change);
+                each(csat, change);
+            }
         }
     }
 }
@@ -169,6 +185,9 @@ pub struct RowsOutcome {
     pub shape: Shape,
     /// How the kind was decided where the header alone could not.
     pub detection: Option<String>,
+    /// Columns read as survey labels (position, what they were read as): they split the rows
+    /// by survey, so they are used even where their header also names a score.
+    pub label_columns: Vec<(usize, &'static str)>,
     pub rows: ParsedRows,
     pub rows_read: usize,
     pub rows_rejected: usize,
@@ -233,7 +252,7 @@ impl<'a> Columns<'a> {
         notes: &TableNotes,
         file: &str,
         issues: &mut Vec<DataQualityIssue>,
-        mut survey: Option<(usize, &mut SurveyEvidence)>,
+        mut survey: Option<&mut SurveyScan>,
     ) -> Columns<'a> {
         let mut number_columns: Vec<(usize, Field, NumberStyleTally)> = Vec::new();
         let mut date_columns: Vec<(usize, Field, DateOrderTally)> = Vec::new();
@@ -248,8 +267,8 @@ impl<'a> Columns<'a> {
         }
         if !number_columns.is_empty() || !date_columns.is_empty() || survey.is_some() {
             rows.scan(skip, |row| {
-                if let Some((position, evidence)) = &mut survey {
-                    evidence.add(row.get(*position));
+                if let Some(scan) = &mut survey {
+                    scan.add(&row);
                 }
                 for (position, _, tally) in &mut number_columns {
                     if let CellRef::Text(text) = row.get(*position) {
@@ -494,86 +513,99 @@ pub fn ledger_category(text: &str) -> Option<Category> {
     Some(category)
 }
 
-/// A CSAT score: 1–5 (whole numbers) or a two-valued text scale.
-fn csat_score(cell: CellRef<'_>) -> Result<CsatScore, String> {
-    if let CellRef::Text(text) = cell
-        && let [digit @ b'1'..=b'5'] = text.trim().as_bytes()
-    {
-        return Ok(CsatScore::Points(digit - b'0'));
-    }
-    let text = cell.as_text().trim().to_lowercase();
-    match text.as_str() {
-        "good" | "satisfied" | "very satisfied" | "positive" | "yes" | "happy" => {
-            return Ok(CsatScore::Text(true));
-        }
-        "bad" | "unsatisfied" | "dissatisfied" | "very dissatisfied" | "very unsatisfied"
-        | "negative" | "no" | "unhappy" | "neutral" => {
-            return Ok(CsatScore::Text(false));
-        }
-        _ => {}
-    }
-    let value = match cell {
-        CellRef::Number(number) => number,
-        _ => parse_number(&text, NumberStyle::DecimalPoint)
-            .ok()
-            .flatten()
-            .ok_or_else(|| {
-                format!("'{text}' is not a CSAT rating; use 1–5, good/bad or satisfied/unsatisfied")
-            })?,
-    };
-    if value.fract() != 0.0 || !(1.0..=5.0).contains(&value) {
-        return Err(format!("score {value} is outside 1–5"));
-    }
-    Ok(CsatScore::Points(value as u8))
+/// Counts one more row in `slot` (first line, count).
+fn count(slot: &mut Option<(usize, usize)>, line: usize) {
+    slot.get_or_insert((line, 0)).1 += 1;
 }
 
-/// An NPS score: a whole number 0–10.
-fn nps_score(value: f64) -> Result<u8, String> {
-    if value.fract() != 0.0 {
-        return Err(format!("score {value} is not a whole number 0–10"));
-    }
-    if !(0.0..=10.0).contains(&value) {
-        return Err(format!("score {value} is outside 0–10"));
-    }
-    Ok(value as u8)
+/// Which rows of a survey file are answers: not a survey tool's preview, test, spam or
+/// unfinished response (its `Status` / `Finished` columns), and with an answer in the score
+/// column. The others are counted, each reason once per file.
+struct Responses {
+    status: Option<usize>,
+    finished: Option<usize>,
+    /// By reason: (first line, count).
+    not_responses: std::collections::BTreeMap<NotAResponse, (usize, usize)>,
+    unanswered: Option<(usize, usize)>,
 }
 
-/// Evidence for NPS vs CSAT from a plain `score`/`rating` column's values (SPEC §2): text
-/// ratings → csat; any 0 or any value above 5 → nps; otherwise csat.
-#[derive(Debug, Default)]
-pub struct SurveyEvidence {
-    any_text: bool,
-    any_nps_value: bool,
-}
-
-impl SurveyEvidence {
-    fn add(&mut self, cell: CellRef<'_>) {
-        match cell {
-            CellRef::Number(number) => self.any_nps_value |= number == 0.0 || number > 5.0,
-            CellRef::Text(text) if !self.any_text => {
-                match parse_number(text, NumberStyle::DecimalPoint) {
-                    Ok(Some(number)) => self.any_nps_value |= number == 0.0 || number > 5.0,
-                    Ok(None) => {}
-                    Err(_) => self.any_text |= csat_score(cell).is_ok(),
-                }
+impl Responses {
+    /// The row's score cell and column header, or `None` for a row that is not an answer.
+    fn answer<'r, 'h>(
+        &mut self,
+        columns: &Columns<'h>,
+        row: &RowView<'r>,
+    ) -> Result<Option<(CellRef<'r>, &'h str)>, Problem> {
+        if self.status.is_some() || self.finished.is_some() {
+            let reason = not_a_response(
+                self.status.map(|p| row.get(p)),
+                self.finished.map(|p| row.get(p)),
+            );
+            if let Some(reason) = reason {
+                self.not_responses.entry(reason).or_insert((row.line, 0)).1 += 1;
+                return Ok(None);
             }
-            _ => {}
         }
+        let (cell, column) = columns
+            .cell(row, Field::Score)
+            .ok_or_else(|| columns.blank(row, Field::Score))?;
+        if cell.is_blank() {
+            count(&mut self.unanswered, row.line);
+            return Ok(None);
+        }
+        Ok(Some((cell, column)))
     }
+}
 
-    /// The kind and the rule that decided it.
-    fn verdict(&self) -> (Kind, String) {
-        if self.any_text {
-            (Kind::Csat, "text ratings (good/bad) mean CSAT".to_string())
-        } else if self.any_nps_value {
-            (
-                Kind::Nps,
-                "a score of 0 or above 5 means NPS (0–10)".to_string(),
-            )
-        } else {
-            (Kind::Csat, "every score is within 1–5, so CSAT".to_string())
-        }
-    }
+/// One answer of a file of several surveys.
+enum Answer {
+    Nps(NpsResponse),
+    Csat(CsatRating),
+}
+
+/// The columns beside the score that may be survey labels: those whose header also names a
+/// score (HubSpot's `NPS` and `CSAT` beside `Rating`), and unread ones that name a survey.
+fn survey_candidates(header: &HeaderMap) -> Vec<usize> {
+    let mut candidates: Vec<usize> = header
+        .duplicates
+        .iter()
+        .filter(|&&(_, winner)| header.fields[winner] == Some(Field::Score))
+        .map(|&(position, _)| position)
+        .collect();
+    let unread = (0..header.headers.len()).filter(|&p| {
+        let normalised = normalise_header(&header.headers[p]);
+        header.fields[p].is_none()
+            && !header
+                .duplicates
+                .iter()
+                .any(|&(duplicate, _)| duplicate == p)
+            && (normalised.contains("nps") || normalised.contains("csat"))
+    });
+    candidates.extend(unread.collect::<Vec<_>>());
+    candidates
+}
+
+/// A label that says otherwise than its score: one entry; the score is used.
+fn label_disagrees(
+    issues: &mut Vec<DataQualityIssue>,
+    file: &str,
+    line: usize,
+    column: &str,
+    label: Label,
+    score: &str,
+    score_says: &str,
+) {
+    issues.push(DataQualityIssue {
+        file: file.to_string(),
+        line: Some(line),
+        column: Some(column.to_string()),
+        value: Some(score.to_string()),
+        problem: format!(
+            "the label says {} but the score {score} is {score_says}; the score is used",
+            label.name()
+        ),
+        action: Action::Assumed,
+    });
 }
 
 /// Reads `rows` (the rows after the header) as `kind`/`shape`.
@@ -587,26 +619,116 @@ pub fn parse_rows(
     departments: &mut Departments,
 ) -> RowsOutcome {
     let mut issues = Vec::new();
-    // The values decide NPS vs CSAT for a plain score column; the evidence is gathered in the
-    // same pass that settles the columns' styles.
-    let mut evidence = SurveyEvidence::default();
-    let survey = match recognised {
-        Recognised::SurveyByValues => header
-            .position(Field::Score)
-            .map(|position| (position, &mut evidence)),
-        Recognised::Known(..) => None,
-    };
-    let columns = Columns::new(header, rows, skip, notes, file, &mut issues, survey);
-    let (kind, shape, detection) = match recognised {
-        Recognised::Known(kind, shape) => (kind, shape, None),
-        Recognised::SurveyByValues if header.has(Field::Score) => {
-            let (kind, rule) = evidence.verdict();
-            (kind, Shape::List, Some(rule))
+    let score_position = header.position(Field::Score);
+    let is_survey = matches!(
+        recognised,
+        Recognised::SurveyByValues | Recognised::Known(Kind::Nps | Kind::Csat, _)
+    );
+    // Survey tools write more header below the header (question texts, import ids,
+    // sub-labels): those rows are skipped, at most two.
+    let mut skip = skip;
+    let mut more_header = 0usize;
+    if is_survey && let (Some(date), Some(score)) = (header.position(Field::Date), score_position) {
+        rows.scan(skip, |row| {
+            if more_header < 2 && is_more_header(row.get(date), row.get(score)) {
+                more_header += 1;
+                ControlFlow::Continue(())
+            } else {
+                ControlFlow::Break(())
+            }
+        });
+        skip += more_header;
+    }
+    // One pass settles the columns' styles and learns what the survey columns hold: the
+    // values-decide evidence (NPS vs CSAT), the score range (the CSAT scale) and the label
+    // columns that split a file of several surveys.
+    let mut scan = score_position
+        .filter(|_| is_survey)
+        .map(|score| SurveyScan::new(score, survey_candidates(header)));
+    let columns = Columns::new(header, rows, skip, notes, file, &mut issues, scan.as_mut());
+    let split = scan.as_ref().and_then(SurveyScan::split);
+    let mut detection: Vec<String> = Vec::new();
+    let (kind, shape) =
+        match (recognised, split) {
+            (_, Some(split)) if is_survey => {
+                let kind = if split.nps_label.is_some() {
+                    Kind::Nps
+                } else {
+                    Kind::Csat
+                };
+                (kind, Shape::List)
+            }
+            (Recognised::Known(kind, shape), _) => {
+                match kind {
+                    Kind::Nps => detection
+                        .push("the score column's header speaks of recommending".to_string()),
+                    Kind::Csat => detection
+                        .push("the score column's header speaks of satisfaction".to_string()),
+                    _ => {}
+                }
+                (kind, shape)
+            }
+            (Recognised::SurveyByValues, _) => match &scan {
+                Some(scan) => {
+                    let (nps, rule) = scan.evidence.verdict();
+                    detection.push(rule.to_string());
+                    (if nps { Kind::Nps } else { Kind::Csat }, Shape::List)
+                }
+                None => {
+                    detection.push("no score column".to_string());
+                    (Kind::Csat, Shape::List)
+                }
+            },
+        };
+    if more_header > 0 {
+        detection.push(format!(
+            "{more_header} more header row(s) below the header (question texts, import ids or sub-labels) skipped"
+        ));
+    }
+    // The CSAT scale: the score header's `(1-7)`, else the values (of the CSAT-labelled rows
+    // where the file is split).
+    let csat_scale = match (&scan, split) {
+        (Some(scan), split)
+            if kind == Kind::Csat || split.is_some_and(|s| s.csat_label.is_some()) =>
+        {
+            let values = split.map_or(scan.values, |split| split.csat_values);
+            let stated = score_position.and_then(|p| scale_from_header(&header.headers[p]));
+            match stated {
+                Some(scale) => {
+                    detection.push(format!("CSAT scale {} (from its header)", scale.describe()));
+                    scale
+                }
+                None => {
+                    let (scale, doubt) = values.scale();
+                    if values.count > 0 {
+                        detection
+                            .push(format!("CSAT scale {} (from the values)", scale.describe()));
+                    }
+                    if let Some(doubt) = doubt {
+                        issues.push(DataQualityIssue {
+                            file: file.to_string(),
+                            line: None,
+                            column: score_position.map(|p| header.headers[p].clone()),
+                            value: None,
+                            problem: doubt,
+                            action: Action::Assumed,
+                        });
+                    }
+                    scale
+                }
+            }
         }
-        Recognised::SurveyByValues => {
-            (Kind::Csat, Shape::List, Some("no score column".to_string()))
-        }
+        _ => CsatScale::OneToFive,
     };
+    let mut responses = Responses {
+        status: header.position(Field::Status),
+        finished: header.position(Field::Finished),
+        not_responses: std::collections::BTreeMap::new(),
+        unanswered: None,
+    };
+    // Rows of other surveys and rows rated "offered": (first line, count) each.
+    let mut unlabelled: Option<(usize, usize)> = None;
+    let mut not_rated: Option<(usize, usize)> = None;
     let mut rows_read = 0usize;
     // Department cells repeat a handful of names a million times: look each spelling up once.
     let mut department_ids: HashMap<String, Option<DepartmentId>, xxhash_rust::xxh3::Xxh3Builder> =
@@ -643,6 +765,9 @@ pub fn parse_rows(
 
     macro_rules! collect {
         ($variant:ident, |$row:ident, $origin:ident, $department:ident| $body:block) => {{
+            ParsedRows::$variant(collect!(@rows |$row, $origin, $department| $body))
+        }};
+        (@rows |$row:ident, $origin:ident, $department:ident| $body:block) => {{
             let mut parsed = Vec::with_capacity(rows.estimated_len());
             let mut scratch = Vec::new();
             rows.scan(skip, |view| {
@@ -688,7 +813,7 @@ pub fn parse_rows(
                 }
                 ControlFlow::Continue(())
             });
-            ParsedRows::$variant(parsed)
+            parsed
         }};
     }
 
@@ -805,14 +930,137 @@ pub fn parse_rows(
                 output_units,
             }))
         }),
+        (Kind::Nps | Kind::Csat, _) if let Some(split) = split => {
+            let label = |row: &RowView<'_>, position: Option<usize>| {
+                position.and_then(|p| match row.get(p) {
+                    CellRef::Text(text) => Label::parse(text),
+                    _ => None,
+                })
+            };
+            let answers = collect!(@rows |row, origin, department| {
+                let Some((cell, column)) = responses.answer(&columns, row)? else {
+                    return Ok(None);
+                };
+                let labels = (label(row, split.nps_label), label(row, split.csat_label));
+                if labels == (None, None) {
+                    count(&mut unlabelled, row.line);
+                    return Ok(None);
+                }
+                let date = columns.required_date(row, Field::Date)?;
+                match labels {
+                    (Some(nps_label), None) => {
+                        let score = nps_score(cell)
+                            .map_err(|problem| Columns::problem(column, cell, problem))?;
+                        if !nps_label.agrees_with(Some(score), None) {
+                            label_disagrees(
+                                &mut issues,
+                                file,
+                                row.line,
+                                column,
+                                nps_label,
+                                &score.to_string(),
+                                &format!("a {}", Label::of_nps(score).name()),
+                            );
+                        }
+                        Ok(Some(Answer::Nps(NpsResponse {
+                            date,
+                            score,
+                            department,
+                            origin,
+                        })))
+                    }
+                    (None, Some(csat_label)) => {
+                        let score = match csat_cell(cell, csat_scale)
+                            .map_err(|problem| Columns::problem(column, cell, problem))?
+                        {
+                            CsatCell::Rating(score) => score,
+                            CsatCell::NotARating => {
+                                count(&mut not_rated, row.line);
+                                return Ok(None);
+                            }
+                        };
+                        if !csat_label.agrees_with(None, Some(score)) {
+                            let says = if score.is_satisfied() {
+                                "a satisfied rating"
+                            } else {
+                                "a rating that is not satisfied"
+                            };
+                            label_disagrees(
+                                &mut issues,
+                                file,
+                                row.line,
+                                column,
+                                csat_label,
+                                cell.as_text().trim(),
+                                says,
+                            );
+                        }
+                        Ok(Some(Answer::Csat(CsatRating {
+                            date,
+                            score,
+                            department,
+                            origin,
+                        })))
+                    }
+                    (nps_label, csat_label) => Err(Problem {
+                        column: String::new(),
+                        value: format!(
+                            "{} / {}",
+                            nps_label.map_or("", Label::name),
+                            csat_label.map_or("", Label::name)
+                        ),
+                        problem: "the row has both an NPS label and a CSAT label; which survey it answers is unclear — keep one of them".to_string(),
+                    }),
+                }
+            });
+            let mut nps = Vec::new();
+            let mut csat = Vec::new();
+            for parsed in answers {
+                let (origin, fingerprint) = (parsed.origin, parsed.fingerprint);
+                match parsed.row {
+                    Answer::Nps(row) => nps.push(Parsed {
+                        origin,
+                        fingerprint,
+                        row,
+                    }),
+                    Answer::Csat(row) => csat.push(Parsed {
+                        origin,
+                        fingerprint,
+                        row,
+                    }),
+                }
+            }
+            let described = |position: Option<usize>, labels: &str, what: String| {
+                position.map(|p| format!("'{}' ({labels}) → {what}", header.headers[p]))
+            };
+            let parts: Vec<String> = [
+                described(
+                    split.nps_label,
+                    "Promoter/Passive/Detractor",
+                    format!("{} NPS responses", nps.len()),
+                ),
+                described(
+                    split.csat_label,
+                    "Positive/Neutral/Negative",
+                    format!("{} CSAT ratings", csat.len()),
+                ),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            detection.insert(
+                0,
+                format!("rows split by their label columns: {}", parts.join(", ")),
+            );
+            ParsedRows::Surveys(nps, csat)
+        }
         (Kind::Nps, _) => collect!(Nps, |row, origin, department| {
+            let Some((cell, column)) = responses.answer(&columns, row)? else {
+                return Ok(None);
+            };
             let date = columns.required_date(row, Field::Date)?;
-            let (cell, column) = columns
-                .cell(row, Field::Score)
-                .ok_or_else(|| columns.blank(row, Field::Score))?;
-            let value = columns.required_number(row, Field::Score)?;
             let score =
-                nps_score(value).map_err(|problem| Columns::problem(column, cell, problem))?;
+                nps_score(cell).map_err(|problem| Columns::problem(column, cell, problem))?;
             Ok(Some(NpsResponse {
                 date,
                 score,
@@ -821,15 +1069,19 @@ pub fn parse_rows(
             }))
         }),
         (Kind::Csat, _) => collect!(Csat, |row, origin, department| {
+            let Some((cell, column)) = responses.answer(&columns, row)? else {
+                return Ok(None);
+            };
             let date = columns.required_date(row, Field::Date)?;
-            let (cell, column) = columns
-                .cell(row, Field::Score)
-                .ok_or_else(|| columns.blank(row, Field::Score))?;
-            if cell.is_blank() {
-                return Err(columns.blank(row, Field::Score));
-            }
-            let score =
-                csat_score(cell).map_err(|problem| Columns::problem(column, cell, problem))?;
+            let score = match csat_cell(cell, csat_scale)
+                .map_err(|problem| Columns::problem(column, cell, problem))?
+            {
+                CsatCell::Rating(score) => score,
+                CsatCell::NotARating => {
+                    count(&mut not_rated, row.line);
+                    return Ok(None);
+                }
+            };
             Ok(Some(CsatRating {
                 date,
                 score,
@@ -905,6 +1157,41 @@ pub fn parse_rows(
             action: Action::RowSkipped,
         });
     }
+    let score_column = score_position.map(|p| header.headers[p].clone());
+    let mut not_used = |slot: Option<(usize, usize)>, what: &dyn Fn(usize) -> String| {
+        if let Some((line, count)) = slot {
+            ignored += count;
+            issues.push(DataQualityIssue {
+                file: file.to_string(),
+                line: Some(line),
+                column: score_column.clone(),
+                value: None,
+                problem: format!("{} (first at line {line})", what(count)),
+                action: Action::RowSkipped,
+            });
+        }
+    };
+    for (reason, slot) in responses.not_responses {
+        not_used(Some(slot), &|count| {
+            format!(
+                "{count} row(s) are {} (the export's Status / Finished columns say so); they are not responses and are not counted",
+                reason.describe()
+            )
+        });
+    }
+    not_used(responses.unanswered, &|count| {
+        format!("{count} response(s) have no answer in the score column; they are not counted")
+    });
+    not_used(not_rated, &|count| {
+        format!(
+            "{count} row(s) say a survey was offered (or not) but hold no rating; they are not counted"
+        )
+    });
+    not_used(unlabelled, &|count| {
+        format!(
+            "{count} row(s) carry neither an NPS nor a CSAT label (other surveys, such as effort scores); they are not counted"
+        )
+    });
     if let Some((line, count)) = without_department {
         issues.push(DataQualityIssue {
             file: file.to_string(),
@@ -918,7 +1205,19 @@ pub fn parse_rows(
     RowsOutcome {
         kind,
         shape,
-        detection,
+        detection: (!detection.is_empty()).then(|| detection.join("; ")),
+        label_columns: split
+            .filter(|_| is_survey)
+            .map(|split| {
+                [
+                    split.nps_label.map(|p| (p, "nps_label")),
+                    split.csat_label.map(|p| (p, "csat_label")),
+                ]
+                .into_iter()
+                .flatten()
+                .collect()
+            })
+            .unwrap_or_default(),
         rows: parsed,
         rows_read,
         rows_rejected: rejected,
@@ -938,17 +1237,5 @@ mod tests {
         assert_eq!(ledger_category("D&A"), Some(Category::Depreciation));
         assert_eq!(ledger_category("4000 Revenue"), Some(Category::Revenue));
         assert_eq!(ledger_category("Interest"), None);
-    }
-
-    #[test]
-    fn scores_outside_their_scale_are_refused() {
-        assert_eq!(nps_score(10.0), Ok(10));
-        assert_eq!(nps_score(0.0), Ok(0));
-        assert!(nps_score(11.0).is_err());
-        assert!(nps_score(7.5).is_err());
-        assert_eq!(csat_score(CellRef::Text("Good")), Ok(CsatScore::Text(true)));
-        assert_eq!(csat_score(CellRef::Text("4")), Ok(CsatScore::Points(4)));
-        assert!(csat_score(CellRef::Text("6")).is_err());
-        assert!(csat_score(CellRef::Text("meh")).is_err());
     }
 }

@@ -12,6 +12,7 @@ mod metrics;
 mod properties;
 mod reading;
 mod statements;
+mod surveys;
 
 use std::path::{Path, PathBuf};
 
@@ -22,6 +23,13 @@ pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data")
         .join(name)
+}
+
+/// A file that a real tool wrote, in `../shared/real-exports/` (never copied into the project).
+pub fn real_export(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/real-exports")
+        .join(path)
 }
 
 /// Copies the named fixtures (files or folders' contents) into a fresh folder, so each test reads
