@@ -259,6 +259,28 @@ pub fn save_mapping(data_dir: &Path, header: &str, field: Field) -> Result<(), S
     })
 }
 
+/// Sets `[sources."FILE"] department = "DEPARTMENT"` in the data folder's settings, in place
+/// (every other key and comment stays); `FILE` is relative to the data folder, `/`-separated.
+pub fn save_source_department(
+    data_dir: &Path,
+    file: &str,
+    department: &str,
+) -> Result<(), SettingsError> {
+    let department = department.split_whitespace().collect::<Vec<_>>().join(" ");
+    edit_settings(data_dir, |document| {
+        if department.is_empty() {
+            return Err(
+                "the department name is empty; type the department the file belongs to".to_string(),
+            );
+        }
+        let sources = table_mut(document.as_table_mut(), "sources")?;
+        sources.set_implicit(true);
+        let entry = table_mut(sources, file)?;
+        entry.insert("department", toml_edit::value(department.as_str()));
+        Ok(())
+    })
+}
+
 /// Writes `bytes` to a temporary file beside `path`, syncs it, then renames it over `path`, so a
 /// crash leaves either the old file or the new one, never half of one. The file gets the
 /// permissions any newly created file gets (the umask applies), not the temporary file's
@@ -318,6 +340,31 @@ mod tests {
         assert_eq!(problems.len(), 1);
         // [sources."bad.csv"] is on line 10.
         assert_eq!(problems[0].line, Some(10));
+    }
+
+    #[test]
+    fn saving_a_source_department_keeps_the_rest_and_reads_back() {
+        let folder = tempfile::tempdir().unwrap();
+        let before = "# our settings\n[metrics.nps]\nwarning_below = 25 # board asked\n";
+        std::fs::write(folder.path().join(CONFIG_FILE), before).unwrap();
+        save_source_department(folder.path(), "finance/consulting pnl.csv", "  Consulting ")
+            .unwrap();
+        let text = std::fs::read_to_string(folder.path().join(CONFIG_FILE)).unwrap();
+        assert!(text.starts_with(before), "{text}");
+        let (departments, problems) = load_source_departments(folder.path());
+        assert!(problems.is_empty());
+        assert_eq!(
+            departments
+                .get("finance/consulting pnl.csv")
+                .map(String::as_str),
+            Some("Consulting")
+        );
+        // An empty name is refused and nothing is written.
+        assert!(save_source_department(folder.path(), "x.csv", " ").is_err());
+        assert_eq!(
+            std::fs::read_to_string(folder.path().join(CONFIG_FILE)).unwrap(),
+            text
+        );
     }
 
     #[test]

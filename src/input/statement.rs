@@ -37,6 +37,10 @@ const MAX_STATEMENT_ROWS: usize = 20_000;
 /// Two amounts that agree to the cent.
 const CENT: f64 = 0.01 + 1e-9;
 
+/// What the detection sentence of a statement without department columns says of its columns
+/// (the Data view offers to assign such a file to a department).
+pub const MONTH_COLUMNS: &str = "month columns";
+
 /// A statement read into finance rows.
 #[derive(Debug)]
 pub struct Statement {
@@ -1281,7 +1285,7 @@ pub fn read_statement(
     let columns_said = if has_departments {
         "department columns (classes, locations or tracking categories), the month from the title"
     } else {
-        "month columns"
+        MONTH_COLUMNS
     };
     let budget = if columns.iter().any(|c| c.measure == Measure::Budget) {
         ", Actual and Budget per period"
