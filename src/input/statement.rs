@@ -811,9 +811,11 @@ pub fn read_statement(
         })
         .filter(|text| !text.is_empty())
         .collect();
-    let has_section = lines[header_index + 1..]
-        .iter()
-        .any(|line| section_of(&line.label).is_some());
+    // A section heading is a row of its own, without amounts: a department called "Sales" in
+    // the first column of a canonical file is not one.
+    let has_section = lines[header_index + 1..].iter().any(|line| {
+        section_of(&line.label).is_some() && line.cells.iter().all(|c| *c == Value::Blank)
+    });
     if let Some(report) = title.iter().find_map(|t| other_report(t)) {
         return Err(NotRead::Refused(format!(
             "this is {report}, not a P&L statement; export the Profit and Loss report instead (by Month, or by Class/Location for departments)"

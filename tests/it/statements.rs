@@ -545,3 +545,20 @@ fn a_statement_with_amounts_that_are_not_numbers_names_the_cell_and_reads_the_re
     assert_close(row(&dataset, None, "2026-01").revenue, 100.0);
     assert_close(row(&dataset, None, "2026-01").opex, 40.0);
 }
+
+#[test]
+fn a_canonical_file_missing_a_column_is_not_taken_for_a_statement() {
+    // A department called "Sales" in the first column is no section heading: the file keeps
+    // the message that names the missing column.
+    let dataset = read_texts(&[(
+        "finance.csv",
+        "department,month,revenue,cogs\nSales,2026-03,100,50\nIncome,2026-03,10,5\n",
+    )]);
+    let issues = issues_of(&dataset, "finance.csv");
+    assert_eq!(issues.len(), 1);
+    assert!(
+        issues[0].contains("closest is finance, which also needs opex"),
+        "{}",
+        issues[0]
+    );
+}
