@@ -547,6 +547,12 @@ fn parse_span(text: &str) -> Option<Span> {
         }
         *current = DateParts::default();
     };
+    // `a/b/yyyy` dates of one line share their order: month-first (US tools) unless one of them
+    // only reads day-first (`Du 01/02/2026 au 28/02/2026`).
+    let slashes_month_first = lower
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '-')
+        .filter(|word| word.matches('/').count() == 2)
+        .all(|word| parse_date(word, DateOrder::MonthFirst).is_ok());
     for word in lower.split(|c: char| c.is_whitespace() || c == ',') {
         let word = word.trim_matches(|c: char| c == '(' || c == ')');
         if word.is_empty() {
@@ -558,7 +564,7 @@ fn parse_span(text: &str) -> Option<Span> {
                 .all(|b| b.is_ascii_digit() || b"-./".contains(&b))
             && word.bytes().filter(u8::is_ascii_digit).count() >= 6;
         if numeric_date {
-            let order = if word.contains('.') {
+            let order = if word.contains('.') || !slashes_month_first {
                 DateOrder::DayFirst
             } else {
                 DateOrder::MonthFirst
@@ -1424,6 +1430,18 @@ mod tests {
         assert_eq!(
             parse_span("01.02.2025 - 28.02.2025").unwrap().whole_month(),
             Some(month(2025, 2))
+        );
+        assert_eq!(
+            parse_span("Du 01/02/2026 au 28/02/2026")
+                .unwrap()
+                .whole_month(),
+            Some(month(2026, 2))
+        );
+        assert_eq!(
+            parse_span("From 02/01/2026 To 02/28/2026")
+                .unwrap()
+                .whole_month(),
+            Some(month(2026, 2))
         );
         assert_eq!(parse_span("As of July 31, 2025"), None);
         assert_eq!(parse_span("Sandbox Company_US_1"), None);

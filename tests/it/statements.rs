@@ -562,3 +562,25 @@ fn a_canonical_file_missing_a_column_is_not_taken_for_a_statement() {
         issues[0]
     );
 }
+
+#[test]
+fn french_headings_by_department_take_the_month_from_a_day_first_period_line() {
+    let text = "Compte de résultat\nExemple SARL\nDu 01/02/2026 au 28/02/2026\n\nCompte;Conseil;Logiciel;Total\nChiffre d'affaires;;;\nPrestations de services;1 000,00;2 000,00;3 000,00\nTotal Chiffre d'affaires;1 000,00;2 000,00;3 000,00\nAchats consommés;;;\nSous-traitance;200,00;300,00;500,00\nTotal Achats consommés;200,00;300,00;500,00\nCharges d'exploitation;;;\nLoyers;100,00;150,00;250,00\nDotations aux amortissements;50,00;50,00;100,00\nTotal Charges d'exploitation;150,00;200,00;350,00\nRésultat d'exploitation;650,00;1 500,00;2 150,00\n";
+    let dataset = read_texts(&[("compte_de_resultat.csv", text)]);
+    assert_statement_source(&dataset, "compte_de_resultat.csv");
+    // Février 2026 (01/02 to 28/02, day-first). Conseil: 1 000 revenue, 200 cogs, charges
+    // 150 of which 50 amortissements (amortization) → opex 100.
+    let conseil = row(&dataset, Some("Conseil"), "2026-02");
+    assert_figures(conseil, [1000.0, 200.0, 100.0]);
+    assert_close(conseil.amortization, 50.0);
+    // Logiciel: 2 000, 300, 200 − 50 = 150. Résultat d'exploitation 1 500 = 2 000 − 300 − 150 − 50.
+    assert_figures(
+        row(&dataset, Some("Logiciel"), "2026-02"),
+        [2000.0, 300.0, 150.0],
+    );
+    let issues = issues_of(&dataset, "compte_de_resultat.csv");
+    assert!(
+        !issues.iter().any(|p| p.contains("operating result")),
+        "{issues:?}"
+    );
+}
