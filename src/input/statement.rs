@@ -255,6 +255,7 @@ fn section_of(label: &str) -> Option<Section> {
         "other income and expenses",
         "other income (expense)",
         "other income/expenses",
+        "other income/expense",
         "non operating income",
         "non operating expense",
         "non operating expenses",
@@ -313,6 +314,7 @@ fn computed_row(label: &str) -> Option<bool> {
     let key = label_key(label).replace('&', "and");
     const OPERATING: &[&str] = &[
         "net operating income",
+        "net ordinary income",
         "net operating income (loss)",
         "operating profit",
         "operating profit (loss)",
@@ -759,6 +761,33 @@ fn owned_rows(table: &RawTable) -> Vec<Line> {
     lines
 }
 
+/// QuickBooks Desktop indents account names by columns (`,,Income`, `,,,4000 · Sales`) under
+/// blank header cells: the first text in those leading columns is the row's label.
+fn indent_labels(lines: &mut [Line], header_index: usize) {
+    let Some(header) = lines.get(header_index) else {
+        return;
+    };
+    let first_heading = header
+        .cells
+        .iter()
+        .position(|c| *c != Value::Blank)
+        .unwrap_or(0);
+    if first_heading == 0 {
+        return;
+    }
+    for line in &mut lines[header_index + 1..] {
+        let indent = line.cells.len().min(first_heading);
+        if line.label.is_empty()
+            && let Some(position) = line.cells[..indent]
+                .iter()
+                .position(|c| matches!(c, Value::Text(_)))
+            && let Value::Text(text) = std::mem::replace(&mut line.cells[position], Value::Blank)
+        {
+            line.label = text;
+        }
+    }
+}
+
 fn cell_at(line: &Line, position: usize) -> &Value {
     line.cells.get(position - 1).unwrap_or(&Value::Blank)
 }
@@ -805,8 +834,9 @@ pub fn read_statement(
     source: u32,
     departments: &mut Departments,
 ) -> Result<Statement, NotRead> {
-    let lines = owned_rows(table);
+    let mut lines = owned_rows(table);
     let header_index = find_header(&lines).ok_or(NotRead::NotAStatement)?;
+    indent_labels(&mut lines, header_index);
     let title: Vec<String> = lines[..header_index]
         .iter()
         .flat_map(|line| {

@@ -584,3 +584,60 @@ fn french_headings_by_department_take_the_month_from_a_day_first_period_line() {
         "{issues:?}"
     );
 }
+
+#[test]
+fn every_prefix_and_every_dropped_line_of_the_statements_reads_without_panicking() {
+    // Cut exports and exports with a line missing (a section heading, a total, the header)
+    // must give entries, never a panic.
+    for name in [
+        "depreciation_amortization.csv",
+        "budget_vs_actuals.csv",
+        "german_datev.csv",
+        "xero_tracking_region.csv",
+        "partial_month.csv",
+    ] {
+        let text = std::fs::read_to_string(statement(name)).expect("fixture");
+        for end in (0..text.len())
+            .filter(|&end| text.is_char_boundary(end))
+            .step_by(11)
+        {
+            coo_dashboard::input::load_single(text[..end].as_bytes(), name);
+        }
+        let lines: Vec<&str> = text.lines().collect();
+        for skip in 0..lines.len() {
+            let kept: Vec<&str> = lines
+                .iter()
+                .enumerate()
+                .filter(|(index, _)| *index != skip)
+                .map(|(_, line)| *line)
+                .collect();
+            coo_dashboard::input::load_single(kept.join("\n").as_bytes(), name);
+        }
+    }
+}
+
+#[test]
+fn quickbooks_desktop_indents_accounts_by_columns() {
+    let text = "Acme Ltd\nProfit & Loss\nJanuary through February 2026\n,,,,Jan 26,Feb 26,TOTAL\n,Ordinary Income/Expense,,,,,\n,,Income,,,,\n,,,4000 \u{b7} Sales,\"1,000.00\",\"1,200.00\",\"2,200.00\"\n,,Total Income,,\"1,000.00\",\"1,200.00\",\"2,200.00\"\n,,Cost of Goods Sold,,,,\n,,,5000 \u{b7} Materials,300.00,400.00,700.00\n,,Total COGS,,300.00,400.00,700.00\n,Gross Profit,,,700.00,800.00,\"1,500.00\"\n,,Expense,,,,\n,,,6000 \u{b7} Rent,200.00,200.00,400.00\n,,,6500 \u{b7} Depreciation Expense,50.00,50.00,100.00\n,,Total Expense,,250.00,250.00,500.00\n,Net Ordinary Income,,,450.00,550.00,\"1,000.00\"\n,Other Income/Expense,,,,,\n,,Other Expense,,,,\n,,,7000 \u{b7} Interest,10.00,10.00,20.00\n,,Total Other Expense,,10.00,10.00,20.00\nNet Income,,,,440.00,540.00,980.00\n";
+    let dataset = read_texts(&[("qb_desktop.csv", text)]);
+    assert_statement_source(&dataset, "qb_desktop.csv");
+    // Jan 26: Total Income 1,000; Total COGS 300; Total Expense 250 − Depreciation 50 = 200.
+    let january = row(&dataset, None, "2026-01");
+    assert_figures(january, [1000.0, 300.0, 200.0]);
+    assert_close(january.depreciation, 50.0);
+    // Feb 26: 1,200; 400; 200. Net Ordinary Income 550 = 1,200 − 400 − 200 − 50.
+    assert_figures(row(&dataset, None, "2026-02"), [1200.0, 400.0, 200.0]);
+    let issues = issues_of(&dataset, "qb_desktop.csv");
+    assert!(
+        !issues.iter().any(|p| p.contains("operating result")),
+        "{issues:?}"
+    );
+    assert!(
+        !issues.iter().any(|p| p.contains("outside any P&L section")),
+        "{issues:?}"
+    );
+    assert!(
+        issues.iter().any(|p| p.contains("'Other Expense'")),
+        "{issues:?}"
+    );
+}
