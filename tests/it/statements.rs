@@ -597,11 +597,9 @@ fn every_prefix_and_every_dropped_line_of_the_statements_reads_without_panicking
         "partial_month.csv",
     ] {
         let text = std::fs::read_to_string(statement(name)).expect("fixture");
-        for end in (0..text.len())
-            .filter(|&end| text.is_char_boundary(end))
-            .step_by(11)
-        {
-            coo_dashboard::input::load_single(text[..end].as_bytes(), name);
+        // Byte prefixes: some cut a character of the German file in two.
+        for end in (0..text.len()).step_by(11) {
+            coo_dashboard::input::load_single(&text.as_bytes()[..end], name);
         }
         let lines: Vec<&str> = text.lines().collect();
         for skip in 0..lines.len() {
