@@ -209,6 +209,8 @@ pub enum Shape {
     /// A P&L statement as accounting software prints it: account rows in sections, periods or
     /// departments as columns (finance, SPEC §2b).
     PnlStatement,
+    /// One row per subscription of a billing tool (customers), several per customer.
+    Subscriptions,
 }
 
 /// Dates as days since 0001-01-01 in the reading cache: compact and quick to read back.
@@ -465,6 +467,9 @@ pub struct CustomerRow {
     pub mrr: Option<f64>,
     pub department: Option<DepartmentId>,
     pub origin: RowRef,
+    /// `false` when the export cannot say whether a customer left (Stripe's customers export has
+    /// no end or cancellation column): such customers count as active, never as retained.
+    pub ends_known: bool,
 }
 
 /// One month × segment of a customer summary.
@@ -530,6 +535,31 @@ pub enum Action {
     Superseded,
     /// A header was not used.
     ColumnIgnored,
+}
+
+impl Action {
+    /// How much the entry changes what the figures rest on: files and rows left out first,
+    /// then values, replaced and repeated rows, assumptions, and columns not read last.
+    pub fn rank(self) -> u8 {
+        match self {
+            Action::FileSkipped => 0,
+            Action::RowSkipped => 1,
+            Action::ValueIgnored => 2,
+            Action::Superseded => 3,
+            Action::DuplicateDropped => 4,
+            Action::RowKept => 5,
+            Action::Assumed => 6,
+            Action::ColumnIgnored => 7,
+        }
+    }
+}
+
+/// The entries in the order a short list should show them: by [`Action::rank`], and in file
+/// order within one rank (a memo's few lines are not spent on skipped Total columns).
+pub fn notes_that_matter_first(issues: &[DataQualityIssue]) -> Vec<&DataQualityIssue> {
+    let mut ordered: Vec<&DataQualityIssue> = issues.iter().collect();
+    ordered.sort_by_key(|issue| issue.action.rank());
+    ordered
 }
 
 /// One problem found in the input, precise enough to find and fix it.
@@ -644,6 +674,30 @@ impl Dataset {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notes_that_leave_rows_out_come_before_skipped_columns_in_file_order() {
+        let issue = |file: &str, action| DataQualityIssue {
+            file: file.to_string(),
+            line: None,
+            column: None,
+            value: None,
+            problem: String::new(),
+            action,
+        };
+        let issues = [
+            issue("a.csv", Action::ColumnIgnored),
+            issue("b.csv", Action::Assumed),
+            issue("c.csv", Action::RowSkipped),
+            issue("d.csv", Action::FileSkipped),
+            issue("e.csv", Action::RowSkipped),
+        ];
+        let files: Vec<&str> = notes_that_matter_first(&issues)
+            .iter()
+            .map(|i| i.file.as_str())
+            .collect();
+        assert_eq!(files, ["d.csv", "c.csv", "e.csv", "b.csv", "a.csv"]);
+    }
 
     #[test]
     fn month_arithmetic_crosses_year_boundaries() {

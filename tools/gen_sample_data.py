@@ -328,13 +328,61 @@ def gen_customers(rng: random.Random) -> list[Customer]:
     return customers
 
 
+STRIPE_HEADER = ["id", "Customer ID", "Customer Description", "Customer Email", "Plan", "Product",
+                 "Quantity", "Currency", "Interval", "Amount", "Status", "Created (UTC)", "Start (UTC)",
+                 "Trial Start (UTC)", "Trial End (UTC)", "Canceled At (UTC)", "Cancel At Period End",
+                 "Ended At (UTC)", "Segment (metadata)"]
+
+
 def write_customers(customers: list[Customer]) -> Path:
-    path = OUT / "billing" / "customers.csv"
-    rows = [[c.customer_id, c.name, c.segment, c.start.isoformat(),
-             "" if c.end is None else c.end.isoformat(), decimal_comma(c.mrr_cents)]
-            for c in customers]
-    write_csv(path, ["Customer ID", "Customer Name", "Segment", "Start Date", "End Date", "MRR"], rows,
-              delimiter=";", encoding="utf-8-sig")
+    """A Stripe subscriptions export (Billing → Subscriptions → Export) of the same customers: some
+    split over two subscriptions, some billed yearly or per seat, some that started with a trial,
+    plus subscriptions that never became customers (trialing, incomplete_expired). A separate
+    random stream keeps every other file's draws, and so every planted number, unchanged."""
+    path = OUT / "billing" / "subscriptions.csv"
+    meta = random.Random(SEED + 15)
+    money = lambda cents: f"{cents // 100}.{cents % 100:02d}"
+    stamp = lambda day, hour: f"{day.isoformat()} {hour:02d}:{meta.randint(0, 59):02d}"
+    rows = []
+    count = 0
+
+    def sub_id() -> str:
+        nonlocal count
+        count += 1
+        return "sub_" + "".join(meta.choice(ID_ALPHABET) for _ in range(14))
+
+    for c in customers:
+        email = "billing@" + "".join(ch for ch in c.name.lower() if ch.isascii() and ch.isalnum())[:16] + ".example"
+        parts = [c.mrr_cents // 2, c.mrr_cents // 2] if meta.random() < 0.15 else [c.mrr_cents]
+        trial = c.start >= month_start(MONTHS[0]) and meta.random() < 0.3
+        for mrr in parts:
+            roll = meta.random()
+            if roll < 0.2:
+                interval, quantity, amount, plan = "year", 1, mrr * 12, "Annual"
+            elif roll < 0.4:
+                interval, quantity, amount, plan = "month", 2, mrr // 2, "Per seat"
+            else:
+                interval, quantity, amount, plan = "month", 1, mrr, "Monthly"
+            created = c.start - dt.timedelta(days=14) if trial else c.start
+            canceled = ""
+            if c.end is not None:
+                canceled_day = max(c.start, c.end - dt.timedelta(days=meta.randint(0, 20)))
+                canceled = stamp(canceled_day, meta.randint(8, 18))
+            rows.append([sub_id(), c.customer_id, c.name, email, plan, "Kestrel platform", str(quantity), "eur",
+                         interval, money(amount), "canceled" if c.end else "active",
+                         stamp(created, 9), stamp(created, 9),
+                         stamp(created, 9) if trial else "", stamp(c.start, 9) if trial else "",
+                         canceled, "false", stamp(c.end, 23) if c.end else "", c.segment])
+    # Subscriptions that are not customers: trials still running at the as-of date, and one whose
+    # first payment failed.
+    for i, status in enumerate(["trialing", "trialing", "trialing", "incomplete_expired"]):
+        start = dt.date(2026, 10, 10 + 4 * i)
+        rows.append([sub_id(), f"C-T{i + 1}", f"Trial prospect {i + 1}", f"trial{i + 1}@prospect.example", "Monthly",
+                     "Kestrel platform", "1", "eur", "month", "2500.00", status, stamp(start, 10), stamp(start, 10),
+                     stamp(start, 10) if status == "trialing" else "",
+                     stamp(start + dt.timedelta(days=30), 10) if status == "trialing" else "",
+                     "", "false", "", "Consulting"])
+    write_csv(path, STRIPE_HEADER, rows)
     return path
 
 
@@ -873,12 +921,58 @@ def gen_nps(rng: random.Random, customers: list[Customer]) -> list[NpsResponse]:
     return responses
 
 
+QUALTRICS_COLUMNS = [  # (column id, question text, import id) — Qualtrics' three header rows
+    ("StartDate", "Start Date", '{"ImportId":"startDate","timeZone":"Europe/Berlin"}'),
+    ("EndDate", "End Date", '{"ImportId":"endDate","timeZone":"Europe/Berlin"}'),
+    ("Status", "Response Type", '{"ImportId":"status"}'),
+    ("Progress", "Progress", '{"ImportId":"progress"}'),
+    ("Duration (in seconds)", "Duration (in seconds)", '{"ImportId":"duration"}'),
+    ("Finished", "Finished", '{"ImportId":"finished"}'),
+    ("RecordedDate", "Recorded Date", '{"ImportId":"recordedDate","timeZone":"Europe/Berlin"}'),
+    ("ResponseId", "Response ID", '{"ImportId":"_recordId"}'),
+    ("ExternalReference", "External Data Reference", '{"ImportId":"externalDataReference"}'),
+    ("DistributionChannel", "Distribution Channel", '{"ImportId":"distributionChannel"}'),
+    ("UserLanguage", "User Language", '{"ImportId":"userLanguage"}'),
+    ("Segment", "Segment", '{"ImportId":"Segment"}'),
+    ("Q1", NPS_QUESTION, '{"ImportId":"QID1"}'),
+    ("Q1_NPS_GROUP", NPS_QUESTION + " - Group", '{"ImportId":"QID1_NPS_GROUP"}'),
+    ("Q2", NPS_REASON, '{"ImportId":"QID2_TEXT"}'),
+]
+# Rows of the export that are not responses (Qualtrics Status 1 = survey preview, Finished 0 =
+# abandoned): (month, day, status, finished, score). If counted they would move those months' NPS.
+NPS_NOT_RESPONSES = [("2026-10", 6, "1", "1", "0"), ("2026-10", 6, "1", "1", "3"), ("2026-09", 14, "0", "0", "2")]
+
+
 def write_nps(responses: list[NpsResponse]) -> Path:
+    """A Qualtrics CSV export of the NPS survey: column ids, question texts and import ids as three
+    header rows, Status / Finished, the NPS group beside the score, previews and an abandoned
+    response that are not responses. Metadata comes from its own random stream."""
     path = OUT / "surveys" / "nps_export_2025-05_2026-10.csv"
-    rows = [[r.response_id, r.submitted.strftime("%Y-%m-%dT%H:%M:%SZ"), r.customer_id, r.segment, r.score, r.comment]
-            for r in responses]
-    write_csv(path, ["Response ID", "Submitted At", "Customer ID", "Segment", NPS_QUESTION, NPS_REASON], rows,
-              quoting=csv.QUOTE_ALL)
+    meta = random.Random(SEED + 16)
+
+    def group(score: str) -> str:
+        if not score.isdigit() or int(score) > 10:
+            return ""
+        return "3" if int(score) >= 9 else "2" if int(score) >= 7 else "1"
+
+    def row(recorded: dt.datetime, status: str, finished: str, progress: int, rid: str, customer: str,
+            segment: str, score: str, comment: str, channel: str) -> list[str]:
+        started = recorded - dt.timedelta(seconds=meta.randint(40, 600))
+        fmt = "%Y-%m-%d %H:%M:%S"
+        return [started.strftime(fmt), recorded.strftime(fmt), status, str(progress),
+                str(int((recorded - started).total_seconds())), finished, recorded.strftime(fmt), rid, customer,
+                channel, "EN", segment, score, group(score), comment]
+
+    entries = [(r.submitted, row(r.submitted, "0", "1", 100, r.response_id, r.customer_id, r.segment, r.score,
+                                 r.comment, "email")) for r in responses]
+    for ym, day, status, finished, score in NPS_NOT_RESPONSES:
+        when = dt.datetime(int(ym[:4]), int(ym[5:]), day, 11, 30, 0)
+        rid = "R_" + "".join(meta.choice(ID_ALPHABET) for _ in range(15))
+        entries.append((when, row(when, status, finished, 100 if finished == "1" else 40, rid, "",
+                                  "Consulting", score, "", "preview" if status == "1" else "email")))
+    entries.sort(key=lambda e: e[0])
+    header = [[c[i] for c in QUALTRICS_COLUMNS] for i in range(3)]
+    write_csv(path, header[0], header[1:] + [e[1] for e in entries], quoting=csv.QUOTE_ALL)
     return path
 
 
@@ -917,13 +1011,33 @@ def gen_csat(rng: random.Random) -> list[CsatRating]:
     return ratings
 
 
+ZENDESK_HEADER = ["Ticket ID", "Channel", "Satisfaction", "Satisfaction Comment", "Solved at"]
+
+
 def write_csat(ratings: list[CsatRating]) -> list[Path]:
+    """Zendesk-style ticket exports with their satisfaction column: `Good` / `Bad` (`… with comment`
+    where the customer wrote one), and solved tickets whose survey was `Offered` or `Unoffered` —
+    no rating, never counted. Comments and unrated tickets come from their own random stream."""
+    meta = random.Random(SEED + 17)
     paths = []
-    for year in ("2025", "2026"):
+    rows_by_year: dict[str, list[tuple[dt.datetime, list[str]]]] = {"2025": [], "2026": []}
+    for r in ratings:
+        commented = meta.random() < 0.2
+        label = ("Good" if r.satisfaction == "good" else "Bad") + (" with comment" if commented else "")
+        comment = meta.choice(["Quick and friendly", "Solved first time", "Took too long", "Had to call twice"]) \
+            if commented else ""
+        rows_by_year[str(r.rated.year)].append(
+            (r.rated, [str(r.ticket_id), r.channel, label, comment, r.rated.strftime("%Y-%m-%d %H:%M:%S")]))
+        if meta.random() < 0.06:  # the next ticket was solved too, but nobody answered its survey
+            solved = r.rated + dt.timedelta(minutes=meta.randint(1, 50))
+            if solved.year == r.rated.year and solved.month == r.rated.month:
+                rows_by_year[str(solved.year)].append(
+                    (solved, [str(r.ticket_id + 1), r.channel, meta.choice(["Offered", "Unoffered"]), "",
+                              solved.strftime("%Y-%m-%d %H:%M:%S")]))
+    for year, entries in rows_by_year.items():
         path = OUT / "helpdesk" / f"csat_{year}.csv"
-        rows = [[str(r.ticket_id), r.rated.strftime("%Y-%m-%d %H:%M:%S"), r.channel, r.satisfaction]
-                for r in ratings if str(r.rated.year) == year]
-        write_csv(path, ["Ticket ID", "Rated At", "Channel", "Satisfaction"], rows, lineterminator="\n")
+        entries.sort(key=lambda e: e[0])
+        write_csv(path, ZENDESK_HEADER, [e[1] for e in entries], lineterminator="\n")
         paths.append(path)
     return paths
 
@@ -962,6 +1076,9 @@ class Metrics:
     overdue_open: dict[str, int] = field(default_factory=dict)
     nps: dict[tuple[str, str | None], list[int]] = field(default_factory=dict)
     nps_rejected: list[tuple[int, str]] = field(default_factory=list)  # (physical line, value)
+    nps_not_responses: int = 0  # Qualtrics previews and abandoned responses
+    csat_unrated: int = 0  # Zendesk Offered / Unoffered
+    not_customers: int = 0  # trialing / incomplete subscriptions
     csat: dict[tuple[str, str | None], list[bool]] = field(default_factory=dict)
     churn: dict[tuple[str, str | None], tuple[int, int, int, int]] = field(default_factory=dict)  # S, churned, mrr S, mrr churned
 
@@ -1079,34 +1196,57 @@ def compute_metrics() -> Metrics:
         if delivered is None and due < AS_OF:
             m.overdue_open[row["Department"]] = m.overdue_open.get(row["Department"], 0) + 1
 
-    # NPS: reject anything that is not an integer 0..10.
+    # NPS (a Qualtrics export: two more header rows; previews and abandoned responses are not
+    # responses): reject anything that is not an integer 0..10.
     with (OUT / "surveys" / "nps_export_2025-05_2026-10.csv").open(newline="", encoding="utf-8") as f:
         reader = csv.reader(f)
         header = next(reader)
+        next(reader), next(reader)
         start_line = reader.line_num + 1
         for rec in reader:
             row = dict(zip(header, rec))
-            raw = row[NPS_QUESTION]
-            if not raw.isdigit() or not 0 <= int(raw) <= 10:
+            raw = row["Q1"]
+            if row["Status"] != "0" or row["Finished"] != "1":
+                m.nps_not_responses += 1
+            elif not raw.isdigit() or not 0 <= int(raw) <= 10:
                 m.nps_rejected.append((start_line, raw))
             else:
-                ym = row["Submitted At"][:7]
+                ym = row["RecordedDate"][:7]
                 for dept in (None, row["Segment"]):
                     m.nps.setdefault((ym, dept), []).append(int(raw))
             start_line = reader.line_num + 1
 
-    # CSAT.
+    # CSAT (Zendesk: Offered / Unoffered are not ratings).
     for year in ("2025", "2026"):
         for row in read_csv(OUT / "helpdesk" / f"csat_{year}.csv"):
-            ym = row["Rated At"][:7]
+            if row["Satisfaction"] in ("Offered", "Unoffered"):
+                m.csat_unrated += 1
+                continue
+            ym = row["Solved at"][:7]
             for dept in (None, row["Channel"]):
-                m.csat.setdefault((ym, dept), []).append(row["Satisfaction"] == "good")
+                m.csat.setdefault((ym, dept), []).append(row["Satisfaction"].startswith("Good"))
 
-    # Customers: SPEC §3 customer-list churn.
+    # Customers from the Stripe subscriptions (SPEC §2b): a customer starts with its first
+    # subscription (at its trial's end), ends with its last, and carries the MRR of its live ones
+    # (or, once all ended, of those that ended last); trialing and incomplete ones are not customers.
+    subs: dict[str, list[tuple[dt.date, dt.date | None, int, str]]] = {}
+    for row in read_csv(OUT / "billing" / "subscriptions.csv"):
+        if row["Status"] in ("trialing", "incomplete", "incomplete_expired"):
+            m.not_customers += 1
+            continue
+        start = dt.date.fromisoformat(row["Start (UTC)"][:10])
+        if row["Trial End (UTC)"]:
+            start = max(start, dt.date.fromisoformat(row["Trial End (UTC)"][:10]))
+        end = dt.date.fromisoformat(row["Ended At (UTC)"][:10]) if row["Ended At (UTC)"] else None
+        per_month = {"month": 1, "year": 1 / 12}[row["Interval"]]
+        mrr = round(parse_money(row["Amount"]) * int(row["Quantity"]) * per_month)
+        subs.setdefault(row["Customer ID"], []).append((start, end, mrr, row["Segment (metadata)"]))
     custs = []
-    for row in read_csv(OUT / "billing" / "customers.csv", delimiter=";", encoding="utf-8-sig"):
-        end = dt.date.fromisoformat(row["End Date"]) if row["End Date"] else None
-        custs.append((dt.date.fromisoformat(row["Start Date"]), end, parse_money(row["MRR"]), row["Segment"]))
+    for parts in subs.values():
+        live = [p for p in parts if p[1] is None]
+        end = None if live else max(p[1] for p in parts)
+        carried = live or [p for p in parts if p[1] == end]
+        custs.append((min(p[0] for p in parts), end, sum(p[2] for p in carried), parts[0][3]))
     for ym in MONTHS:
         first, last = month_start(ym), month_end(ym)
         for dept in [None] + list(DELIVERY_DEPTS):
@@ -1143,6 +1283,9 @@ def check(m: Metrics, finance: dict[tuple[str, str], FinanceRow]) -> list[str]:
     nps_sep, nps_oct = m.nps_value("2026-09", None)[0], m.nps_value("2026-10", None)[0]
     expect(nps_sep - nps_oct > 10, f"NPS drop too small: {nps_sep} -> {nps_oct}")
     expect(len(m.nps_rejected) == 1, f"expected exactly one rejected NPS row: {m.nps_rejected}")
+    expect(m.nps_not_responses == len(NPS_NOT_RESPONSES), f"NPS previews/abandoned: {m.nps_not_responses}")
+    expect(m.csat_unrated > 0, "no Offered/Unoffered tickets in the CSAT export")
+    expect(m.not_customers == 4, f"subscriptions that are not customers: {m.not_customers}")
     da_overdue = m.overdue_open.get("Data & Analytics", 0)
     expect(3 <= da_overdue <= 5, f"D&A overdue {da_overdue}")
     expect(sum(m.overdue_open.values()) == da_overdue, f"overdue outside D&A: {m.overdue_open}")
@@ -1389,11 +1532,21 @@ def write_docs(m: Metrics, files: list[tuple[Path, str, str, int]], customers: l
       f"{sum(1 for r in responses if not r.customer_id)} responses have no Customer ID (anonymous). "
       "The score column header is the full survey question; normalised it reads "
       "`how_likely_are_you_to_recommend_kestrel_systems_to_a_friend_or_colleague`.")
-    w(f"- `billing/customers.csv`: customer `{same_month.customer_id}` ({same_month.name}) starts "
+    w(f"- `surveys/nps_export_2025-05_2026-10.csv` is a Qualtrics export: three header rows (column ids, question "
+      f"texts, import ids); {m.nps_not_responses} rows are not responses — two survey previews (Status 1, scores 0 "
+      "and 3, 2026-10) and one abandoned response (Finished 0, score 2, 2026-09) — and must not count.")
+    w(f"- `helpdesk/csat_*.csv` are Zendesk-style ticket exports: {m.csat_unrated} solved tickets say `Offered` or "
+      "`Unoffered` in Satisfaction (a survey sent or not, no answer): not ratings. `Good with comment` / "
+      "`Bad with comment` are ratings.")
+    w(f"- `billing/subscriptions.csv` is a Stripe subscriptions export: some customers have two subscriptions, some "
+      "are billed yearly (Amount = 12 × MRR) or per seat (Quantity 2), some started with a 14-day trial (a customer "
+      f"from the trial's end); {m.not_customers} subscriptions never became customers (three still trialing at "
+      "the as-of date, one `incomplete_expired`).")
+    w(f"- `billing/subscriptions.csv`: customer `{same_month.customer_id}` ({same_month.name}) starts "
       f"{same_month.start.isoformat()} and ends {same_month.end.isoformat()} — {same_month.note}. It is never in S "
       "(it did not exist on the first of the month), so it never counts as churn. "
       f"{sum(1 for c in customers if c.end and c.end < month_start(MONTHS[0]))} customers left before "
-      f"{MONTHS[0]} and never appear in S. The file is UTF-8 with BOM and has non-ASCII names (Åkerlund, Müller, …).")
+      f"{MONTHS[0]} and never appear in S. Customer names are non-ASCII (Åkerlund, Müller, …).")
     w(f"- `delivery/projects_2026-10.csv`: `{edge_item.project_id}` is due on the as_of day "
       f"({AS_OF.strftime('%d/%m/%Y')}) and delivered the same day (on time, not overdue). "
       f"{len(future)} deliverables are due in 2026-11/2026-12 (after as_of, not delivered, no actual cost): "
@@ -1401,8 +1554,8 @@ def write_docs(m: Metrics, files: list[tuple[Path, str, str, int]], customers: l
       "in Actual Cost. Some project names contain commas.")
     w("- Sales & Marketing and G&A: revenue 0 → `ebitda_margin` and `cost_to_revenue` null.")
     w("- Dates: wide CSV months as `May 2025`; xlsx periods are real date cells (`mmm yyyy`); ledger dates "
-      "`31.07.2026`; project dates day-first `dd/mm/yyyy`; NPS `2026-03-31T10:15:00Z`; CSAT `2026-03-31 14:02:11`; "
-      "customers ISO.")
+      "`31.07.2026`; project dates day-first `dd/mm/yyyy`; NPS `2026-03-31 10:15:00` (Qualtrics RecordedDate); CSAT `2026-03-31 14:02:11` (Solved at); "
+      "subscriptions `2026-03-31 09:41` (UTC).")
     w("")
     text = "\n".join(out)
     DOC.parent.mkdir(parents=True, exist_ok=True)
@@ -1420,8 +1573,9 @@ def count_data_rows(path: Path) -> int:
         return len(FINANCE_DEPTS)  # one row per class column
     if path.suffix == ".xlsx":
         return openpyxl.load_workbook(path, read_only=True)["P&L"].max_row - 3
-    delimiter = {".tsv": "\t"}.get(path.suffix, ";" if path.name in ("customers.csv",) or "gl_postings" in path.name else ",")
-    return len(read_csv(path, delimiter=delimiter, encoding="utf-8-sig"))
+    delimiter = {".tsv": "\t"}.get(path.suffix, ";" if "gl_postings" in path.name else ",")
+    extra_header_rows = 2 if path.name.startswith("nps_export") else 0  # Qualtrics' header rows 2 and 3
+    return len(read_csv(path, delimiter=delimiter, encoding="utf-8-sig")) - extra_header_rows
 
 
 def main() -> int:
@@ -1453,13 +1607,15 @@ def main() -> int:
         (write_workforce(workforce), "workforce",
          "tab-delimited, LF, months `2025-05`, six delivery departments in `Team`"),
         (write_nps(responses), "nps",
-         "comma-delimited, CRLF, every field quoted, comments with commas and embedded newlines; `Segment` = department; "
-         "includes the one invalid row (score 11)"),
+         "Qualtrics export: three header rows, every field quoted, comments with commas and embedded newlines; "
+         "`Segment` = department; includes the one invalid row (score 11), two previews and one abandoned response"),
     ]
     for path in write_csat(ratings):
-        written.append((path, "csat", "comma-delimited, LF, `good`/`bad`; `Channel` plays the department role"))
-    written.append((write_customers(customers), "customers (list)",
-                    "semicolon-delimited, CRLF, UTF-8 with BOM, MRR in decimal comma `4.250,00`, ISO dates, blank End Date = active"))
+        written.append((path, "csat", "Zendesk-style, LF, `Good`/`Bad` (`… with comment`), `Offered`/`Unoffered` "
+                        "are not ratings; `Channel` plays the department role"))
+    written.append((write_customers(customers), "customers (subscriptions)",
+                    "Stripe subscriptions export: comma-delimited, amounts `4250.00`, `YYYY-MM-DD HH:MM` UTC, "
+                    "month/year intervals, quantities, trials; `Segment (metadata)` = department"))
 
     m = compute_metrics()
     problems = check(m, finance)

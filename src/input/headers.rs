@@ -46,10 +46,20 @@ pub enum Field {
     Status,
     /// A survey tool's `Finished` flag.
     Finished,
+    /// A subscription's seats (billing exports).
+    Quantity,
+    /// A subscription's billing interval: month, year, week, day.
+    Interval,
+    /// How many intervals one billing period spans (Chargebee's `Billing Period`).
+    IntervalCount,
+    /// When a subscription's trial ends.
+    TrialEnd,
+    /// When a subscription was canceled (it ends then only when its status says so).
+    CanceledAt,
 }
 
 impl Field {
-    pub const ALL: [Field; 35] = [
+    pub const ALL: [Field; 40] = [
         Field::Month,
         Field::Date,
         Field::Department,
@@ -85,6 +95,11 @@ impl Field {
         Field::NewCustomers,
         Field::Status,
         Field::Finished,
+        Field::Quantity,
+        Field::Interval,
+        Field::IntervalCount,
+        Field::TrialEnd,
+        Field::CanceledAt,
     ];
 
     pub fn name(self) -> &'static str {
@@ -124,6 +139,11 @@ impl Field {
             Field::NewCustomers => "new_customers",
             Field::Status => "status",
             Field::Finished => "finished",
+            Field::Quantity => "quantity",
+            Field::Interval => "interval",
+            Field::IntervalCount => "interval_count",
+            Field::TrialEnd => "trial_end",
+            Field::CanceledAt => "canceled_at",
         }
     }
 
@@ -179,6 +199,8 @@ enum Strength {
     Alias = 1,
     RolePlayer = 2,
     Guess = 3,
+    /// A weaker alias ([`FALLBACK_ALIASES`]): losing to a stronger column is expected, not said.
+    Fallback = 4,
 }
 
 /// The built-in alias table: normalised header → field.
@@ -346,6 +368,10 @@ const ALIASES: &[(Field, &[&str])] = &[
             "amount_usd",
             "amount_gbp",
             "balance",
+            "plan_unit_price",
+            "unit_amount",
+            "unit_price",
+            "plan_amount",
         ],
     ),
     (
@@ -497,6 +523,8 @@ const ALIASES: &[(Field, &[&str])] = &[
             "customer_number",
             "customer_no",
             "customer_code",
+            "account_code",
+            "subscriber_id",
         ],
     ),
     (
@@ -537,6 +565,10 @@ const ALIASES: &[(Field, &[&str])] = &[
             "onboarded",
             "first_invoice_date",
             "startdate",
+            "start_utc",
+            "started_at",
+            "activated_at",
+            "subscription_start_date",
         ],
     ),
     (
@@ -545,8 +577,6 @@ const ALIASES: &[(Field, &[&str])] = &[
             "end_date",
             "churn_date",
             "cancellation_date",
-            "cancelled_at",
-            "canceled_at",
             "contract_end",
             "contract_end_date",
             "churned_at",
@@ -554,6 +584,9 @@ const ALIASES: &[(Field, &[&str])] = &[
             "end",
             "termination_date",
             "enddate",
+            "ended_at_utc",
+            "ended_at",
+            "expires_at",
         ],
     ),
     (
@@ -606,7 +639,52 @@ const ALIASES: &[(Field, &[&str])] = &[
         &["status", "response_type", "response_status"],
     ),
     (Field::Finished, &["finished", "is_finished"]),
+    (Field::Quantity, &["quantity", "plan_quantity", "seats"]),
+    (
+        Field::Interval,
+        &[
+            "interval",
+            "plan_interval",
+            "billing_period_unit",
+            "billing_interval",
+            "billing_cycle",
+            "plan_interval_unit",
+        ],
+    ),
+    (
+        Field::IntervalCount,
+        &[
+            "interval_count",
+            "plan_interval_count",
+            "billing_period",
+            "plan_interval_length",
+        ],
+    ),
+    (
+        Field::TrialEnd,
+        &[
+            "trial_end_utc",
+            "trial_end",
+            "trial_ends_at",
+            "trial_ended_at",
+        ],
+    ),
+    (
+        Field::CanceledAt,
+        &[
+            "canceled_at_utc",
+            "cancelled_at_utc",
+            "canceled_at",
+            "cancelled_at",
+            "canceled_date",
+            "cancelled_date",
+        ],
+    ),
 ];
+
+/// Aliases weaker than the table above: read only where no stronger header names the field
+/// (Stripe's `Created (UTC)` starts a customer only where there is no `Start (UTC)`).
+const FALLBACK_ALIASES: &[(Field, &[&str])] = &[(Field::StartDate, &["created_utc"])];
 
 /// Score columns, with what each says about NPS vs CSAT.
 const SCORE_ALIASES: &[(&str, ScoreHint)] = &[
@@ -635,6 +713,9 @@ const DEPARTMENT_ROLE_PLAYERS: &[&str] = &[
     "team_name",
     "queue",
     "group",
+    // Billing tools export custom fields as `Segment (metadata)` (Stripe).
+    "segment_metadata",
+    "department_metadata",
 ];
 
 /// User mappings from the config: normalised header → field.
@@ -683,18 +764,29 @@ fn match_header(header: &str, user: &UserMappings) -> Option<HeaderMatch> {
     if DEPARTMENT_ROLE_PLAYERS.contains(&normalised.as_str()) {
         return found(Field::Department, Strength::RolePlayer);
     }
+    for (field, aliases) in FALLBACK_ALIASES {
+        if aliases.contains(&normalised.as_str()) {
+            return found(*field, Strength::Fallback);
+        }
+    }
     // Survey tools put the whole question in the header.
     // A question (four words or more) or a header that starts with the survey's name
     // (`Satisfaction (1-7)`, `NPS 0-10`) that speaks of recommending or of satisfaction.
     let hint = score_hint_of(&normalised);
+    // Qualtrics' `Q1_NPS_GROUP` ("… - Group"): the 1–3 group of the NPS answer beside it, not a
+    // score.
+    if hint == ScoreHint::Recommend && normalised.ends_with("_group") {
+        return None;
+    }
     if hint != ScoreHint::Neutral
         && (normalised.starts_with("how_")
             || normalised.contains("likely")
             || normalised.contains("rate")
             || normalised.matches('_').count() >= 3
-            || ["nps", "csat", "satisfaction", "customer_satisfaction"]
+            || (["nps", "csat", "satisfaction", "customer_satisfaction"]
                 .iter()
-                .any(|name| normalised.starts_with(&format!("{name}_"))))
+                .any(|name| normalised.starts_with(&format!("{name}_")))
+                && normalised.contains(|c: char| c.is_ascii_digit())))
     {
         return Some(HeaderMatch {
             field: Field::Score,
@@ -756,6 +848,7 @@ impl HeaderMap {
                 continue;
             };
             match winner.get(&matched.field) {
+                Some(_) if matched.strength == Strength::Fallback => {}
                 Some(&other) => duplicates.push((position, other)),
                 None => {
                     winner.insert(matched.field, position);
@@ -768,6 +861,15 @@ impl HeaderMap {
             .get(&Field::Score)
             .and_then(|&position| matches[position].as_ref())
             .and_then(|matched| matched.score_hint);
+        // A billing tool's customer export names its customers `id` (Stripe): an id beside a
+        // start date, with no customer id and no due date, is the customer's.
+        if !winner.contains_key(&Field::CustomerId)
+            && winner.contains_key(&Field::StartDate)
+            && !winner.contains_key(&Field::DueDate)
+            && let Some(&position) = winner.get(&Field::Id)
+        {
+            fields[position] = Some(Field::CustomerId);
+        }
         // A survey question with no response date column: survey tools date a response by its
         // end (SurveyMonkey's `End Date`), else its start.
         if matches!(

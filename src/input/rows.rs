@@ -557,6 +557,98 @@ impl Responses {
     }
 }
 
+/// A subscription's MRR from its amount, quantity and billing interval (SPEC §2b: month × 1,
+/// year ÷ 12, week × 52/12, day × 365/12, over the interval count); `None` without an amount
+/// or an interval column (an amount alone may be a balance, not a price).
+fn subscription_mrr(columns: &Columns<'_>, row: &RowView<'_>) -> Result<Option<f64>, Problem> {
+    if !columns.header.has(Field::Interval) {
+        return Ok(None);
+    }
+    let Some(amount) = columns.number(row, Field::Amount)? else {
+        return Ok(None);
+    };
+    let quantity = columns.number(row, Field::Quantity)?.unwrap_or(1.0);
+    let every = columns.number(row, Field::IntervalCount)?.unwrap_or(1.0);
+    let interval = columns
+        .text(row, Field::Interval)
+        .map(|text| normalise_header(&text))
+        .unwrap_or_default();
+    let per_month = match interval.as_str() {
+        "month" | "months" | "monthly" | "" => 1.0,
+        "year" | "years" | "yearly" | "annual" | "annually" => 1.0 / 12.0,
+        "quarter" | "quarterly" => 1.0 / 3.0,
+        "week" | "weeks" | "weekly" => 52.0 / 12.0,
+        "day" | "days" | "daily" => 365.0 / 12.0,
+        _ => {
+            let (cell, column) = columns
+                .cell(row, Field::Interval)
+                .ok_or_else(|| columns.blank(row, Field::Interval))?;
+            return Err(Columns::problem(
+                column,
+                cell,
+                format!(
+                    "'{interval}' is not a billing interval (month, year, week, day); MRR is left out"
+                ),
+            ));
+        }
+    };
+    if every <= 0.0 {
+        return Ok(None);
+    }
+    Ok(Some(amount * quantity * per_month / every))
+}
+
+/// One customer per customer id from its subscriptions (SPEC §2b): it starts with its first
+/// subscription, ends when its last one ends (never while one is live), and carries the Σ MRR
+/// of its live subscriptions — or, once all have ended, of those that ended last (what churned).
+fn customers_of_subscriptions(subscriptions: Vec<Parsed<CustomerRow>>) -> Vec<Parsed<CustomerRow>> {
+    let mut order: Vec<String> = Vec::new();
+    let mut by_customer: HashMap<String, Vec<Parsed<CustomerRow>>> = HashMap::new();
+    for parsed in subscriptions {
+        let id = parsed.row.customer_id.clone();
+        by_customer
+            .entry(id.clone())
+            .or_insert_with(|| {
+                order.push(id);
+                Vec::new()
+            })
+            .push(parsed);
+    }
+    order
+        .into_iter()
+        .filter_map(|id| {
+            let subscriptions = by_customer.remove(&id)?;
+            let live: Vec<&Parsed<CustomerRow>> = subscriptions
+                .iter()
+                .filter(|parsed| parsed.row.end_date.is_none())
+                .collect();
+            let end_date = if live.is_empty() {
+                subscriptions.iter().filter_map(|p| p.row.end_date).max()
+            } else {
+                None
+            };
+            let carried: Vec<&Parsed<CustomerRow>> = if live.is_empty() {
+                subscriptions
+                    .iter()
+                    .filter(|p| p.row.end_date == end_date)
+                    .collect()
+            } else {
+                live
+            };
+            let mrr = carried
+                .iter()
+                .filter_map(|p| p.row.mrr)
+                .fold(None, |sum: Option<f64>, mrr| Some(sum.unwrap_or(0.0) + mrr));
+            let start_date = subscriptions.iter().map(|p| p.row.start_date).min()?;
+            let mut first = subscriptions.into_iter().next()?;
+            first.row.start_date = start_date;
+            first.row.end_date = end_date;
+            first.row.mrr = mrr;
+            Some(first)
+        })
+        .collect()
+}
+
 /// One answer of a file of several surveys.
 enum Answer {
     Nps(NpsResponse),
@@ -726,6 +818,26 @@ pub fn parse_rows(
         not_responses: std::collections::BTreeMap::new(),
         unanswered: None,
     };
+    // A billing tool's subscriptions (several per customer), and whether the export can say
+    // that a customer left at all.
+    let subscriptions = kind == Kind::Customers
+        && shape == Shape::List
+        && [
+            Field::Interval,
+            Field::Quantity,
+            Field::TrialEnd,
+            Field::CanceledAt,
+            Field::Status,
+        ]
+        .iter()
+        .any(|&field| header.has(field));
+    let shape = if subscriptions {
+        Shape::Subscriptions
+    } else {
+        shape
+    };
+    let ends_known = header.has(Field::EndDate) || header.has(Field::CanceledAt);
+    let mut never_customers: Option<(usize, usize)> = None;
     // Rows of other surveys and rows rated "offered": (first line, count) each.
     let mut unlabelled: Option<(usize, usize)> = None;
     let mut not_rated: Option<(usize, usize)> = None;
@@ -1110,6 +1222,67 @@ pub fn parse_rows(
                 }))
             })
         }
+        (Kind::Customers, Shape::Subscriptions) => {
+            let subscriptions = collect!(@rows |row, origin, department| {
+                let customer_id = columns
+                    .text(row, Field::CustomerId)
+                    .ok_or_else(|| columns.blank(row, Field::CustomerId))?;
+                let mut start_date = columns.required_date(row, Field::StartDate)?;
+                let status = columns
+                    .text(row, Field::Status)
+                    .map(|status| normalise_header(&status));
+                let status = status.as_deref().unwrap_or_default();
+                if matches!(status, "incomplete" | "incomplete_expired") {
+                    count(&mut never_customers, row.line);
+                    return Ok(None);
+                }
+                // Still in its trial when exported: not a customer yet, whatever day the trial
+                // is due to end (SPEC §2b). One that converted is a customer from its trial's end.
+                if matches!(status, "trialing" | "in_trial" | "trial") {
+                    count(&mut never_customers, row.line);
+                    return Ok(None);
+                }
+                if let Some(trial_end) = columns.date(row, Field::TrialEnd)?
+                    && trial_end > start_date
+                {
+                    start_date = trial_end;
+                }
+                let ended = columns.date(row, Field::EndDate)?;
+                let canceled = columns.date(row, Field::CanceledAt)?;
+                let stopped = status.is_empty()
+                    || matches!(
+                        status,
+                        "canceled" | "cancelled" | "ended" | "expired" | "non_renewing" | "deleted"
+                    );
+                let end_date = ended.or(canceled.filter(|_| stopped));
+                if end_date.is_some_and(|end| end < start_date) {
+                    // Ended during its trial, or before it started: never a paying customer.
+                    count(&mut never_customers, row.line);
+                    return Ok(None);
+                }
+                let mrr = match columns.number(row, Field::Mrr) {
+                    Ok(Some(mrr)) => Some(mrr),
+                    Ok(None) => subscription_mrr(&columns, row).unwrap_or_else(|problem| {
+                        ignore_value(&mut issues, row.line, problem);
+                        None
+                    }),
+                    Err(problem) => {
+                        ignore_value(&mut issues, row.line, problem);
+                        None
+                    }
+                };
+                Ok(Some(CustomerRow {
+                    customer_id,
+                    start_date,
+                    end_date,
+                    mrr,
+                    department,
+                    origin,
+                    ends_known,
+                }))
+            });
+            ParsedRows::Customers(customers_of_subscriptions(subscriptions))
+        }
         (Kind::Customers, _) => collect!(Customers, |row, origin, department| {
             let customer_id = columns
                 .text(row, Field::CustomerId)
@@ -1137,6 +1310,7 @@ pub fn parse_rows(
                 mrr,
                 department,
                 origin,
+                ends_known,
             }))
         }),
     };
@@ -1187,11 +1361,26 @@ pub fn parse_rows(
             "{count} row(s) say a survey was offered (or not) but hold no rating; they are not counted"
         )
     });
+    not_used(never_customers, &|count| {
+        format!(
+            "{count} subscription(s) never became paying customers (trialing, incomplete, or ended during the trial); they are not counted"
+        )
+    });
     not_used(unlabelled, &|count| {
         format!(
             "{count} row(s) carry neither an NPS nor a CSAT label (other surveys, such as effort scores); they are not counted"
         )
     });
+    if kind == Kind::Customers && shape != Shape::Summary && !ends_known {
+        issues.push(DataQualityIssue {
+            file: file.to_string(),
+            line: None,
+            column: None,
+            value: None,
+            problem: "this customer export has no end or cancellation date (as Stripe's customers export), so it cannot say who left: it gives active customers only — churn, retention and revenue churn need a subscriptions export with its Ended At / Canceled At columns (Stripe: Billing → Subscriptions → Export)".to_string(),
+            action: Action::Assumed,
+        });
+    }
     if let Some((line, count)) = without_department {
         issues.push(DataQualityIssue {
             file: file.to_string(),

@@ -115,6 +115,19 @@ fn churn_from_list(
         .customers
         .iter()
         .any(|customer| customer.mrr.is_some());
+    // Where an export cannot say who left (no end column), its customers' groups get active
+    // customers only: churn would read 0 and retention 100% (SPEC §2b).
+    let unknown_ends: Vec<Option<DepartmentId>> = {
+        let mut groups: Vec<Option<DepartmentId>> = dataset
+            .customers
+            .iter()
+            .filter(|customer| !customer.ends_known)
+            .flat_map(|customer| [None, customer.department])
+            .collect();
+        groups.sort_unstable();
+        groups.dedup();
+        groups
+    };
     let mut joins = GroupInput::new(&["mrr"]);
     let mut churns = GroupInput::new(&["mrr"]);
     for customer in &dataset.customers {
@@ -160,6 +173,16 @@ fn churn_from_list(
                 .map_or((0, 0.0), |sums| (sums.rows, sums.get(0).unwrap_or(0.0)));
             previous_churn = churned;
             if !seen_any {
+                continue;
+            }
+            if unknown_ends.contains(&department) {
+                table.push(
+                    Metric::ActiveCustomers,
+                    department,
+                    month,
+                    Some(active as f64),
+                    false,
+                );
                 continue;
             }
             push_churn(table, department, month, active as f64, churned.0 as f64);

@@ -93,7 +93,7 @@ fn a_second_open_from_the_cache_equals_reading_from_scratch() {
     assert_same(&scratch, &second);
     // The restated month and the rejected NPS row survive the round trip with their lines.
     assert!(second.sources.iter().any(|s| s.rows_duplicate > 0));
-    assert!(second.data_quality.iter().any(|i| i.line == Some(1064)));
+    assert!(second.data_quality.iter().any(|i| i.line == Some(1066)));
 }
 
 #[test]
@@ -187,7 +187,7 @@ fn a_renamed_file_comes_from_the_cache_under_its_new_name() {
         cached
             .data_quality
             .iter()
-            .any(|i| i.file == "zz_nps.csv" && i.line == Some(1064))
+            .any(|i| i.file == "zz_nps.csv" && i.line == Some(1066))
     );
     assert!(!cached.data_quality.iter().any(|i| i.file == old));
 }

@@ -51,7 +51,7 @@ fn report_json_lists_every_sample_file_with_its_kind() {
         })
         .collect();
     let expected = [
-        ("billing/customers.csv", "customers"),
+        ("billing/subscriptions.csv", "customers"),
         ("delivery/projects_2026-10.csv", "deliveries"),
         (
             "finance/finance_2025-05_budget_vs_actuals_by_class.csv",
@@ -97,10 +97,13 @@ fn report_json_lists_every_sample_file_with_its_kind() {
         .map(|(f, k)| (f.to_string(), k.to_string()))
         .collect();
     assert_eq!(kinds, expected);
-    // The survey export has one score of 11 (docs/sample_data.md): rejected and listed.
+    // The Qualtrics export has 1,795 rows below its three header rows (docs/sample_data.md):
+    // one score of 11, rejected and listed; two previews and one abandoned response, not
+    // responses (ignored); 1,795 − 1 − 3 = 1,791 responses.
     let nps = &report["sources"][15];
-    assert_eq!(nps["rows_read"], 1792);
+    assert_eq!(nps["rows_read"], 1795);
     assert_eq!(nps["rows_rejected"], 1);
+    assert_eq!(nps["rows_ignored"], 3);
     assert_eq!(nps["rows_used"], 1791);
     let eleven = report["data_quality"]
         .as_array()
@@ -109,7 +112,7 @@ fn report_json_lists_every_sample_file_with_its_kind() {
         .find(|issue| issue["value"] == "11")
         .expect("score 11 listed");
     assert_eq!(eleven["file"], "surveys/nps_export_2025-05_2026-10.csv");
-    assert_eq!(eleven["line"], 1064);
+    assert_eq!(eleven["line"], 1066);
     assert_eq!(eleven["action"], "row_skipped");
 }
 

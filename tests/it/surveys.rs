@@ -291,3 +291,138 @@ fn a_label_that_disagrees_with_its_score_is_an_entry_and_the_score_counts() {
     let table = metrics(&dataset);
     assert_close(company(&table, Metric::Nps, "2026-01").unwrap(), 0.0);
 }
+
+/// `tests/data/billing/stripe_subscriptions.csv`, worked by hand (SPEC §2b):
+/// - cus_A: sub_1 2 × 50/month = 100 and sub_2 1,200/year ÷ 12 = 100, both live: starts
+///   2025-12-20, MRR 200;
+/// - cus_B: sub_3 ended 2026-02-14 (80), sub_8 ended 2026-03-05 (20): ends with its last,
+///   2026-03-05, carrying the 20 that ended then; starts 2025-12-05;
+/// - cus_C: active after a trial that ended 2026-03-03: a customer from 2026-03-03 (MRR 30);
+/// - cus_G: still trialing (its trial ends 2026-04-15, after the export): not a customer yet;
+/// - cus_D: canceled 2026-01-15, during its trial (ends 2026-01-19): never a customer;
+/// - cus_E: 3 × 10/week × 52/12 = 130, since 2025-11-02;
+/// - cus_F: active with a cancellation scheduled at period end (status active): not ended, 25.
+///
+/// March 2026 (the as-of month: the latest start is cus_C's): S = {A, B, E, F} (C starts in
+/// March, so not before its first day) = 4; churned = {B} → churn 1/4 = 0.25; revenue churn =
+/// 20 / (200 + 20 + 130 + 25) = 20/375.
+#[test]
+fn stripe_subscriptions_give_customers_with_their_first_start_last_end_and_live_mrr() {
+    let dataset = load_paths(&[fixture("billing/stripe_subscriptions.csv")]);
+    let customer = |id: &str| {
+        dataset
+            .customers
+            .iter()
+            .find(|c| c.customer_id == id)
+            .unwrap_or_else(|| panic!("{id} read"))
+    };
+    assert_eq!(dataset.customers.len(), 5);
+    assert!(
+        dataset
+            .customers
+            .iter()
+            .all(|c| c.customer_id != "cus_D" && c.customer_id != "cus_G")
+    );
+    assert_close(customer("cus_A").mrr.unwrap(), 200.0);
+    assert_eq!(
+        customer("cus_A").start_date,
+        NaiveDate::from_ymd_opt(2025, 12, 20).unwrap()
+    );
+    assert_eq!(
+        customer("cus_B").end_date,
+        NaiveDate::from_ymd_opt(2026, 3, 5)
+    );
+    assert_close(customer("cus_B").mrr.unwrap(), 20.0);
+    assert_eq!(
+        customer("cus_C").start_date,
+        NaiveDate::from_ymd_opt(2026, 3, 3).unwrap()
+    );
+    assert_close(customer("cus_E").mrr.unwrap(), 130.0);
+    assert_eq!(customer("cus_F").end_date, None);
+    let source = &dataset.sources[0];
+    assert_eq!(
+        source.shape,
+        Some(coo_dashboard::model::Shape::Subscriptions)
+    );
+    assert_eq!(
+        (source.rows_read, source.rows_ignored, source.rows_rejected),
+        (9, 2, 0)
+    );
+
+    let table = metrics(&dataset);
+    assert_eq!(
+        company(&table, Metric::ActiveCustomers, "2026-03"),
+        Some(4.0)
+    );
+    assert_close(company(&table, Metric::ChurnRate, "2026-03").unwrap(), 0.25);
+    assert_close(
+        company(&table, Metric::RetentionRate, "2026-03").unwrap(),
+        0.75,
+    );
+    assert_close(
+        company(&table, Metric::RevenueChurnRate, "2026-03").unwrap(),
+        20.0 / 375.0,
+    );
+}
+
+/// Stripe's customers export has no end column: active customers only (February: cus_1,
+/// created 2026-01-05, is in S; the two created in February are not yet), and churn,
+/// retention and revenue churn are absent — never 0 — with one entry saying which export
+/// would give them.
+#[test]
+fn stripe_customers_give_active_customers_only_and_never_a_churn_of_zero() {
+    let dataset = load_paths(&[fixture("billing/stripe_customers.csv")]);
+    assert_eq!(dataset.customers.len(), 3);
+    let table = metrics(&dataset);
+    assert_eq!(
+        company(&table, Metric::ActiveCustomers, "2026-02"),
+        Some(1.0)
+    );
+    for metric in [
+        Metric::ChurnRate,
+        Metric::RetentionRate,
+        Metric::RevenueChurnRate,
+    ] {
+        assert!(
+            table.get(metric, None, month("2026-02")).is_none(),
+            "{metric:?} has no row"
+        );
+    }
+    assert!(
+        issues_of(&dataset, "stripe_customers.csv")
+            .iter()
+            .any(|p| p.contains("gives active customers only") && p.contains("Subscriptions"))
+    );
+}
+
+/// Chargebee (MRR column; `cancelled` ends at Cancelled At; `non_renewing` ends at its
+/// scheduled 2026-04-30; C4 converted from a trial and is a customer from its trial end
+/// 2026-02-15; C5 is still `in_trial`, not a customer), Recurly (`expires_at`
+/// ends; 120 per 12 months = 10/month; 2 × 15 = 30) and Paddle (`deleted` ends at
+/// cancellation_date; 60/year = 5):
+/// - Chargebee February: S = {C1 (Jan 3), C2 (Dec 10), C3 (Dec 1)} = 3, churned C2 → 1/3,
+///   revenue churn 50 / (100 + 50 + 70) = 50/220;
+/// - Recurly February: S = {acct1, acct2} = 2, acct2 expires Feb 15 → 1/2, revenue churn
+///   30 / (10 + 30) = 0.75;
+/// - Paddle February (ctm_3 signs up on Feb 20, so February is the as-of month; not yet in S):
+///   S = {ctm_1, ctm_2} = 2, ctm_2 ends Feb 3 → 1/2, revenue churn 25 / (5 + 25) = 25/30.
+#[test]
+fn chargebee_recurly_and_paddle_subscription_exports_give_churn_as_stripe_does() {
+    for (name, churn, revenue_churn) in [
+        ("chargebee_subscriptions.csv", 1.0 / 3.0, 50.0 / 220.0),
+        ("recurly_subscriptions.csv", 0.5, 0.75),
+        ("paddle_subscriptions.csv", 0.5, 25.0 / 30.0),
+    ] {
+        let dataset = load_paths(&[fixture(&format!("billing/{name}"))]);
+        assert_eq!(dataset.sources[0].kind, Some(Kind::Customers), "{name}");
+        let table = metrics(&dataset);
+        assert_close(
+            company(&table, Metric::ChurnRate, "2026-02").unwrap(),
+            churn,
+        );
+        assert_close(
+            company(&table, Metric::RevenueChurnRate, "2026-02").unwrap(),
+            revenue_churn,
+        );
+    }
+}
