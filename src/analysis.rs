@@ -129,14 +129,20 @@ pub fn run_observed(
     let rules_text = rules::read_rules_file(options.rules_file.as_deref())?;
     let rules_file = options.rules_file.as_deref().zip(rules_text.as_deref());
     let (mappings, mapping_problems) = settings.mappings();
+    let (source_departments, source_problems) = settings.source_departments();
     let load_options = LoadOptions {
         mappings: Some(mappings.clone()),
+        source_departments: Some(source_departments),
         ..LoadOptions::default()
     };
     let mut dataset = input::load_folder(data_dir, &load_options)?;
-    dataset
-        .data_quality
-        .splice(0..0, mapping_problems.into_iter().map(input::mapping_issue));
+    dataset.data_quality.splice(
+        0..0,
+        mapping_problems
+            .into_iter()
+            .map(input::mapping_issue)
+            .chain(source_problems.into_iter().map(input::source_setting_issue)),
+    );
     for issue in &mut dataset.data_quality {
         bound_echo(issue);
     }

@@ -166,6 +166,15 @@ impl FolderSettings {
             None => (UserMappings::new(), self.unreadable().into_iter().collect()),
         }
     }
+
+    /// The `[sources."PATH"] department` settings, with problems found in them (an unreadable
+    /// file is reported by [`FolderSettings::mappings`] already).
+    pub fn source_departments(&self) -> (SourceDepartments, Vec<ConfigProblem>) {
+        match self.text() {
+            Some(text) => source_departments_from_text(&self.path, text),
+            None => (SourceDepartments::new(), Vec::new()),
+        }
+    }
 }
 
 /// The header mappings of `DATA_DIR/coo-dashboard.toml`, with any problems found in it.
@@ -204,6 +213,57 @@ pub fn mappings_from_text(path: &Path, text: &str) -> (UserMappings, Vec<ConfigP
         }
     }
     (mappings, problems)
+}
+
+/// `[sources."PATH"] department = "…"`: a whole file belongs to one department (SPEC §4).
+#[derive(Debug, Default, Deserialize)]
+struct SourcesSection {
+    #[serde(default)]
+    sources: BTreeMap<String, toml::Value>,
+}
+
+/// The `[sources]` settings: file path (relative to the data folder, `/`-separated) →
+/// department.
+pub type SourceDepartments = BTreeMap<String, String>;
+
+/// The `[sources."PATH"] department` settings of `DATA_DIR/coo-dashboard.toml`, with any
+/// problems found in them (a broken file is reported by [`load_mappings`] already).
+pub fn load_source_departments(data_dir: &Path) -> (SourceDepartments, Vec<ConfigProblem>) {
+    FolderSettings::read(data_dir).source_departments()
+}
+
+pub fn source_departments_from_text(
+    path: &Path,
+    text: &str,
+) -> (SourceDepartments, Vec<ConfigProblem>) {
+    let Ok(section) = parse_toml::<SourcesSection>(path, text) else {
+        return (SourceDepartments::new(), Vec::new());
+    };
+    let mut departments = SourceDepartments::new();
+    let mut problems = Vec::new();
+    for (file, entry) in section.sources {
+        let department = entry
+            .get("department")
+            .and_then(toml::Value::as_str)
+            .map(|name| name.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|name| !name.is_empty());
+        match department {
+            Some(department) => {
+                let file = file.trim().replace('\\', "/");
+                let file = file.trim_start_matches("./").to_string();
+                departments.insert(file, department);
+            }
+            None => problems.push(ConfigProblem {
+                file: path.to_path_buf(),
+                line: text
+                    .find(&format!("\"{file}\""))
+                    .map(|offset| line_of(text, offset)),
+                key: Some(format!("sources.\"{file}\".department")),
+                message: "a [sources] entry needs department = \"Name\" (the department the whole file belongs to)".to_string(),
+            }),
+        }
+    }
+    (departments, problems)
 }
 
 /// Why a settings file was not saved. Nothing was written: the file on disk is as it was.
@@ -308,6 +368,28 @@ pub fn save_mapping(data_dir: &Path, header: &str, field: Field) -> Result<(), S
         mapping.set_implicit(true);
         let entry = table_mut(mapping, header)?;
         entry.insert("column", toml_edit::value(field.name()));
+        Ok(())
+    })
+}
+
+/// Sets `[sources."FILE"] department = "DEPARTMENT"` in the data folder's settings, in place
+/// (every other key and comment stays); `FILE` is relative to the data folder, `/`-separated.
+pub fn save_source_department(
+    data_dir: &Path,
+    file: &str,
+    department: &str,
+) -> Result<(), SettingsError> {
+    let department = department.split_whitespace().collect::<Vec<_>>().join(" ");
+    edit_settings(data_dir, |document| {
+        if department.is_empty() {
+            return Err(
+                "the department name is empty; type the department the file belongs to".to_string(),
+            );
+        }
+        let sources = table_mut(document.as_table_mut(), "sources")?;
+        sources.set_implicit(true);
+        let entry = table_mut(sources, file)?;
+        entry.insert("department", toml_edit::value(department.as_str()));
         Ok(())
     })
 }
@@ -443,6 +525,51 @@ mod tests {
         assert!(
             shown.contains("(10012 characters in all)")
                 && shown.contains("(100000 characters in all)")
+        );
+    }
+
+    #[test]
+    fn source_departments_are_read_and_an_entry_without_one_is_named() {
+        let text = "[mapping.\"Umsatz\"]\ncolumn = \"revenue\"\n\n[sources.\"finance/consulting_pnl.xlsx\"]\ndepartment = \"  Consulting \"\n\n[sources.\"./other.csv\"]\ndepartment = \"Retail  Shops\"\n\n[sources.\"bad.csv\"]\ndept = \"X\"\n";
+        let (departments, problems) =
+            source_departments_from_text(Path::new("coo-dashboard.toml"), text);
+        assert_eq!(
+            departments
+                .get("finance/consulting_pnl.xlsx")
+                .map(String::as_str),
+            Some("Consulting")
+        );
+        assert_eq!(
+            departments.get("other.csv").map(String::as_str),
+            Some("Retail Shops")
+        );
+        assert_eq!(problems.len(), 1);
+        // [sources."bad.csv"] is on line 10.
+        assert_eq!(problems[0].line, Some(10));
+    }
+
+    #[test]
+    fn saving_a_source_department_keeps_the_rest_and_reads_back() {
+        let folder = tempfile::tempdir().unwrap();
+        let before = "# our settings\n[metrics.nps]\nwarning_below = 25 # board asked\n";
+        std::fs::write(folder.path().join(CONFIG_FILE), before).unwrap();
+        save_source_department(folder.path(), "finance/consulting pnl.csv", "  Consulting ")
+            .unwrap();
+        let text = std::fs::read_to_string(folder.path().join(CONFIG_FILE)).unwrap();
+        assert!(text.starts_with(before), "{text}");
+        let (departments, problems) = load_source_departments(folder.path());
+        assert!(problems.is_empty());
+        assert_eq!(
+            departments
+                .get("finance/consulting pnl.csv")
+                .map(String::as_str),
+            Some("Consulting")
+        );
+        // An empty name is refused and nothing is written.
+        assert!(save_source_department(folder.path(), "x.csv", " ").is_err());
+        assert_eq!(
+            std::fs::read_to_string(folder.path().join(CONFIG_FILE)).unwrap(),
+            text
         );
     }
 

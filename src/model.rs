@@ -214,6 +214,9 @@ pub enum Shape {
     List,
     /// One row per month × segment (customers).
     Summary,
+    /// A P&L statement as accounting software prints it: account rows in sections, periods or
+    /// departments as columns (finance, SPEC §2b).
+    PnlStatement,
     /// One row per subscription of a billing tool (customers), several per customer.
     Subscriptions,
 }
@@ -279,6 +282,23 @@ pub struct FinanceRow {
     pub amortization: f64,
     pub revenue_budget: Option<f64>,
     pub cost_budget: Option<f64>,
+}
+
+impl FinanceRow {
+    /// A month × department with every amount 0 and no budget, to add amounts to.
+    pub fn zero(month: Month, department: Option<DepartmentId>) -> FinanceRow {
+        FinanceRow {
+            month,
+            department,
+            revenue: 0.0,
+            cogs: 0.0,
+            opex: 0.0,
+            depreciation: 0.0,
+            amortization: 0.0,
+            revenue_budget: None,
+            cost_budget: None,
+        }
+    }
 }
 
 /// One project or deliverable.
@@ -525,6 +545,31 @@ pub enum Action {
     ColumnIgnored,
 }
 
+impl Action {
+    /// How much the entry changes what the figures rest on: files and rows left out first,
+    /// then values, replaced and repeated rows, assumptions, and columns not read last.
+    pub fn rank(self) -> u8 {
+        match self {
+            Action::FileSkipped => 0,
+            Action::RowSkipped => 1,
+            Action::ValueIgnored => 2,
+            Action::Superseded => 3,
+            Action::DuplicateDropped => 4,
+            Action::RowKept => 5,
+            Action::Assumed => 6,
+            Action::ColumnIgnored => 7,
+        }
+    }
+}
+
+/// The entries in the order a short list should show them: by [`Action::rank`], and in file
+/// order within one rank (a memo's few lines are not spent on skipped Total columns).
+pub fn notes_that_matter_first(issues: &[DataQualityIssue]) -> Vec<&DataQualityIssue> {
+    let mut ordered: Vec<&DataQualityIssue> = issues.iter().collect();
+    ordered.sort_by_key(|issue| issue.action.rank());
+    ordered
+}
+
 /// One problem found in the input, precise enough to find and fix it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DataQualityIssue {
@@ -637,6 +682,30 @@ impl Dataset {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notes_that_leave_rows_out_come_before_skipped_columns_in_file_order() {
+        let issue = |file: &str, action| DataQualityIssue {
+            file: file.to_string(),
+            line: None,
+            column: None,
+            value: None,
+            problem: String::new(),
+            action,
+        };
+        let issues = [
+            issue("a.csv", Action::ColumnIgnored),
+            issue("b.csv", Action::Assumed),
+            issue("c.csv", Action::RowSkipped),
+            issue("d.csv", Action::FileSkipped),
+            issue("e.csv", Action::RowSkipped),
+        ];
+        let files: Vec<&str> = notes_that_matter_first(&issues)
+            .iter()
+            .map(|i| i.file.as_str())
+            .collect();
+        assert_eq!(files, ["d.csv", "c.csv", "e.csv", "b.csv", "a.csv"]);
+    }
 
     #[test]
     fn month_arithmetic_crosses_year_boundaries() {

@@ -453,18 +453,105 @@ def restated_rows(finance: dict[tuple[str, str], FinanceRow]) -> list[FinanceRow
     return out
 
 
-def write_finance_wide_csv(finance: dict[tuple[str, str], FinanceRow]) -> Path:
-    path = OUT / "finance" / "finance_2025.csv"
-    rows = []
+def statement_amount(cents: int, currency: bool = False) -> str:
+    """`1,234.56` on account rows; `€1,234.56` on total rows, as QuickBooks prints them."""
+    sign = "-" if cents < 0 else ""
+    cents = abs(cents)
+    return f"{sign}{'€' if currency else ''}{cents // 100:,}.{cents % 100:02d}"
+
+
+def statement_path(ym: str) -> Path:
+    return OUT / "finance" / f"finance_{ym}_budget_vs_actuals_by_class.csv"
+
+
+def write_finance_statements(finance: dict[tuple[str, str], FinanceRow]) -> list[Path]:
+    """One QuickBooks "Budget vs. Actuals" P&L by Class per month of 2025 (the months the wide
+    CSV used to hold): classes as columns (Actual, Budget, over Budget, % of Budget each, then
+    Total), sections Income / Cost of Goods Sold / Expenses with `Total for` rows, depreciation
+    and amortization as expense accounts, Gross Profit / Net Operating Income / Net Income, the
+    period in the title. The cost budget is split over cost of sales and expenses in the ratio
+    of the month's actuals; D&A has no budget."""
+    paths = []
     for ym in WIDE_CSV_MONTHS:
-        label = month_start(ym).strftime("%b %Y")  # "May 2025"
-        for dept in FINANCE_DEPTS:
-            r = finance[(ym, dept)]
-            rows.append([label, dept] + [euro_us(v) for v in
-                         (r.revenue, r.cogs, r.opex, r.dep, r.amort, r.revenue_budget, r.cost_budget)])
-    write_csv(path, ["Month", "Department", "Net Revenue", "Cost of Sales", "Operating Expenses",
-                     "Depreciation", "Amortization", "Revenue Budget", "Cost Budget"], rows)
-    return path
+        rows = [finance[(ym, dept)] for dept in FINANCE_DEPTS]
+        first, last = month_start(ym), month_end(ym)
+        period = f"{first.strftime('%B')} 1-{last.day}, {first.year}"  # "May 1-31, 2025"
+
+        def budget_split(r: FinanceRow) -> tuple[int, int]:
+            costs = r.cogs + r.opex
+            cogs_b = round(r.cost_budget * r.cogs / costs) if costs else 0
+            return cogs_b, r.cost_budget - cogs_b
+
+        # Per class (then Total): (actual, budget) of each line; budget None = no budget.
+        def lines(r: FinanceRow) -> dict[str, tuple[int, int | None]]:
+            cogs_b, opex_b = budget_split(r)
+            expenses = r.opex + r.dep + r.amort
+            gross = r.revenue - r.cogs
+            noi = gross - expenses
+            return {
+                "4000 Services Revenue": (r.revenue, r.revenue_budget),
+                "Total for Income": (r.revenue, r.revenue_budget),
+                "5000 Delivery Costs": (r.cogs, cogs_b),
+                "Total for Cost of Goods Sold": (r.cogs, cogs_b),
+                "Gross Profit": (gross, r.revenue_budget - cogs_b),
+                "6000 Operating Expenses": (r.opex, opex_b),
+                "6800 Depreciation": (r.dep, None),
+                "6900 Amortization": (r.amort, None),
+                "Total for Expenses": (expenses, opex_b),
+                "Net Operating Income": (noi, r.revenue_budget - cogs_b - opex_b),
+                "Net Income": (noi, r.revenue_budget - cogs_b - opex_b),
+            }
+
+        per_class = [lines(r) for r in rows]
+        total = {k: (sum(c[k][0] for c in per_class),
+                     None if per_class[0][k][1] is None else sum(c[k][1] for c in per_class))
+                 for k in per_class[0]}
+        columns = per_class + [total]
+
+        def cells(label: str) -> list[str]:
+            money = label.startswith("Total") or label in ("Gross Profit", "Net Operating Income", "Net Income")
+            out = []
+            for column in columns:
+                actual, budget = column[label]
+                if budget is None:
+                    out += [statement_amount(actual, money), "", "", ""]
+                    continue
+                share = f"{actual / budget * 100:.2f} %" if budget else ""
+                out += [statement_amount(actual, money), statement_amount(budget, money),
+                        statement_amount(actual - budget, money), share]
+            return out
+
+        width = 1 + 4 * len(columns)
+        blank = [""] * (width - 1)
+        heading = [""]
+        for name in FINANCE_DEPTS + ["Total"]:
+            heading += [name, "", "", ""]
+        body = [
+            [f"Budget vs. Actuals: FY{first.year} Budget - FY{str(first.year)[2:]} P&L Classes"] + blank,
+            [COMPANY] + blank,
+            [period] + blank,
+            [""] * width,
+            heading,
+            ["Distribution account"] + ["Actual", "Budget", "over Budget", "% of Budget"] * len(columns),
+            ["Income"] + blank,
+        ]
+        body += [[label] + cells(label) for label in ("4000 Services Revenue", "Total for Income")]
+        body += [["Cost of Goods Sold"] + blank]
+        body += [[label] + cells(label) for label in ("5000 Delivery Costs", "Total for Cost of Goods Sold",
+                                                      "Gross Profit")]
+        body += [["Expenses"] + blank]
+        body += [[label] + cells(label) for label in ("6000 Operating Expenses", "6800 Depreciation",
+                                                      "6900 Amortization", "Total for Expenses",
+                                                      "Net Operating Income", "Net Income")]
+        stamp = (last + dt.timedelta(days=3)).strftime("%A, %B %-d, %Y")
+        body += [[""] * width, [""] * width, [f"Accrual Basis {stamp} 09:00 AM GMTZ"] + blank]
+        path = statement_path(ym)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\r\n").writerows(body)
+        path.write_bytes(buf.getvalue().encode("utf-8"))
+        paths.append(path)
+    return paths
 
 
 def save_xlsx_deterministic(wb: openpyxl.Workbook, path: Path) -> None:
@@ -1044,16 +1131,27 @@ class Metrics:
 def compute_metrics() -> Metrics:
     m = Metrics()
     # Finance: files in natural path order, the later file wins per month+department.
-    wide_path = OUT / "finance" / "finance_2025.csv"
-    for row in read_csv(wide_path):
-        ym = dt.datetime.strptime(row["Month"], "%b %Y").strftime("%Y-%m")
-        key = (ym, row["Department"])
-        m.finance[key] = {"revenue": parse_money(row["Net Revenue"]), "cogs": parse_money(row["Cost of Sales"]),
-                          "opex": parse_money(row["Operating Expenses"]),
-                          "da": parse_money(row["Depreciation"]) + parse_money(row["Amortization"]),
-                          "revenue_budget": parse_money(row["Revenue Budget"]),
-                          "cost_budget": parse_money(row["Cost Budget"])}
-        m.finance_source[key] = rel(wide_path)
+    for ym in WIDE_CSV_MONTHS:
+        path = statement_path(ym)
+        table = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+        period = dt.datetime.strptime(table[2][0].split(" 1-")[0] + " " + table[2][0][-4:], "%B %Y")
+        assert period.strftime("%Y-%m") == ym, (path, table[2][0])
+        heading, measures = table[4], table[5]
+        line = {row[0]: row for row in table[6:] if row and row[0]}
+        for col in range(1, len(heading), 4):
+            dept = heading[col]
+            if dept == "Total":
+                continue
+            assert measures[col:col + 2] == ["Actual", "Budget"], measures[col:col + 2]
+            a = lambda label: parse_money(line[label][col])  # noqa: E731
+            b = lambda label: parse_money(line[label][col + 1])  # noqa: E731
+            da = a("6800 Depreciation") + a("6900 Amortization")
+            key = (ym, dept)
+            m.finance[key] = {"revenue": a("Total for Income"), "cogs": a("Total for Cost of Goods Sold"),
+                              "opex": a("Total for Expenses") - da, "da": da,
+                              "revenue_budget": b("Total for Income"),
+                              "cost_budget": b("Total for Cost of Goods Sold") + b("Total for Expenses")}
+            m.finance_source[key] = rel(path)
     xlsx_path = OUT / "finance" / "finance_2026-H1.xlsx"
     ws = openpyxl.load_workbook(xlsx_path, data_only=True)["P&L"]
     header = [c.value for c in ws[3]]
@@ -1313,16 +1411,21 @@ def write_docs(m: Metrics, files: list[tuple[Path, str, str, int]], customers: l
                [[f"`{p}`", k, q, str(n)] for p, k, q, n in files]) + "\n")
 
     w("### Finance: which file wins\n")
-    w("The three finance files cover 2025-05..2025-12 (wide CSV), 2026-01..2026-06 (xlsx) and "
-      "2026-07..2026-10 (GL ledger). The xlsx repeats **2025-12** for all eight departments, restated. "
-      "`finance/finance_2026-H1.xlsx` sorts after `finance/finance_2025.csv` in natural order, so the "
+    december = rel(statement_path(RESTATED_MONTH))
+    w("The finance files cover 2025-05..2025-12 (one P&L statement by class per month, as QuickBooks "
+      "prints its Budget vs. Actuals report), 2026-01..2026-06 (xlsx) and 2026-07..2026-10 (GL ledger). "
+      "Each statement's class columns are the departments, its month the title's period line; the app "
+      "reads revenue, cost of sales and opex from the `Total for` rows, takes the Depreciation and "
+      "Amortization accounts out of opex, the budgets from the Budget columns, and notes the skipped "
+      "`Total` column once per file. The xlsx repeats **2025-12** for all eight departments, restated. "
+      f"`finance/finance_2026-H1.xlsx` sorts after `{december}` in natural order, so the "
       "**xlsx values win for 2025-12** (the data-quality report should name it as the winner). "
       "Five of the eight rows are repeated unchanged; three are corrected:\n")
     rows = []
     for dept, f, delta, reason in RESTATEMENTS:
         old = getattr(finance[(RESTATED_MONTH, dept)], f)
         rows.append([dept, f, eur(old), eur(old + delta), f"{'+' if delta > 0 else '−'}{eur(abs(delta))}", reason])
-    w(md_table(["department", "field", "finance_2025.csv (loses)", "finance_2026-H1.xlsx (wins)", "change", "reason"],
+    w(md_table(["department", "field", f"{statement_path(RESTATED_MONTH).name} (loses)", "finance_2026-H1.xlsx (wins)", "change", "reason"],
                rows) + "\n")
     rows = []
     for dept in FINANCE_DEPTS:
@@ -1466,6 +1569,8 @@ def write_docs(m: Metrics, files: list[tuple[Path, str, str, int]], customers: l
 
 
 def count_data_rows(path: Path) -> int:
+    if "by_class" in path.name:
+        return len(FINANCE_DEPTS)  # one row per class column
     if path.suffix == ".xlsx":
         return openpyxl.load_workbook(path, read_only=True)["P&L"].max_row - 3
     delimiter = {".tsv": "\t"}.get(path.suffix, ";" if "gl_postings" in path.name else ",")
@@ -1484,8 +1589,13 @@ def main() -> int:
     ratings = gen_csat(rng)
 
     written = [
-        (write_finance_wide_csv(finance), "finance (wide)",
-         "comma-delimited, CRLF, `€123,456.78` amounts (quoted), months `May 2025`; 8 departments × 2025-05..2025-12"),
+        (path, "finance (P&L statement)",
+         "QuickBooks Budget vs. Actuals by Class, one month per file (period line `May 1-31, 2025` in the title); "
+         "8 classes × Actual / Budget / over Budget / % of Budget, then Total; sections with `Total for` rows, "
+         "D&A accounts in Expenses; comma-delimited, CRLF, `1,234.56` accounts and `€1,234.56` totals"
+         if index == 0 else f"the same report for {ym}")
+        for index, (ym, path) in enumerate(zip(WIDE_CSV_MONTHS, write_finance_statements(finance)))
+    ] + [
         (write_finance_xlsx(finance), "finance (wide)",
          "sheet `P&L`, title in row 1, empty row 2, header in row 3; date cells `mmm yyyy`, numeric amounts; "
          "2025-12 restated + 2026-01..2026-06"),

@@ -126,6 +126,12 @@ pub enum Command {
     Drop(Vec<PathBuf>),
     /// Header → column mappings to save to the folder's settings before reading it again.
     SaveMappings(Vec<(String, Field)>),
+    /// Assign a P&L statement without department columns to a department (`[sources]` in the
+    /// folder's settings), then read the folder again.
+    SaveSourceDepartment {
+        file: String,
+        department: String,
+    },
     DismissNotice(usize),
     /// Ask where to save an export ("Export…" in the top bar).
     Export(ExportKind),
@@ -357,6 +363,7 @@ impl App {
                     ui,
                     &ctx,
                     &mut self.views.mapping,
+                    &mut self.views.source_departments,
                     &mut self.views.data_filter,
                     commands,
                 ),
@@ -730,6 +737,24 @@ impl App {
                     mappings,
                     ..LoadRequest::folder(folder)
                 }),
+                None => self.notify("Open a data folder first (Ctrl+O).", true),
+            },
+            Command::SaveSourceDepartment { file, department } => match self.current_folder() {
+                Some(folder) => {
+                    match crate::config::save_source_department(&folder, &file, &department) {
+                        Ok(()) => {
+                            self.notify(
+                                format!("Saved: {file} now belongs to {}.", department.trim()),
+                                false,
+                            );
+                            self.start_load(LoadRequest::folder(folder));
+                        }
+                        Err(error) => self.notify(
+                            format!("The department of {file} could not be saved ({error})."),
+                            true,
+                        ),
+                    }
+                }
                 None => self.notify("Open a data folder first (Ctrl+O).", true),
             },
             Command::DismissNotice(index) => {

@@ -57,6 +57,15 @@ impl Key {
         Key(hasher.digest128())
     }
 
+    /// This key combined with settings applied after the files are read (the `[sources]`
+    /// departments), so a changed setting is a different folder reading.
+    pub fn and(self, settings: &str) -> Key {
+        let mut hasher = Xxh3::new();
+        hasher.update(&self.0.to_le_bytes());
+        hasher.update(settings.as_bytes());
+        Key(hasher.digest128())
+    }
+
     /// The key of a whole folder's combined reading: its files in order, each with its name and
     /// the key of its bytes (or the problem that kept it from being read), and the mappings.
     /// `None` when a file could not be read (its problem may be passing: read it again).

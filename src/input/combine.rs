@@ -226,17 +226,7 @@ fn sum_finance(month: Month, department: Option<DepartmentId>, rows: &[FinanceRo
 }
 
 fn posting_as_row(posting: &Posting) -> FinanceRow {
-    let mut row = FinanceRow {
-        month: posting.month,
-        department: posting.department,
-        revenue: 0.0,
-        cogs: 0.0,
-        opex: 0.0,
-        depreciation: 0.0,
-        amortization: 0.0,
-        revenue_budget: None,
-        cost_budget: None,
-    };
+    let mut row = FinanceRow::zero(posting.month, posting.department);
     match posting.category {
         Category::Revenue => row.revenue = posting.amount,
         Category::Cogs => row.cogs = posting.amount,

@@ -10,6 +10,7 @@ pub mod combine;
 pub mod headers;
 pub mod reader;
 pub mod rows;
+pub mod statement;
 pub mod survey;
 pub mod values;
 
@@ -82,6 +83,9 @@ pub struct LoadOptions {
     /// Header mappings on top of the alias table; when `None`, the data folder's
     /// `coo-dashboard.toml` is read.
     pub mappings: Option<UserMappings>,
+    /// `[sources."PATH"] department` settings; when `None`, the data folder's
+    /// `coo-dashboard.toml` is read.
+    pub source_departments: Option<config::SourceDepartments>,
     /// Use and fill the reading cache in `DATA_DIR/.coo-dashboard/cache/` (see [`cache`]).
     pub use_cache: bool,
 }
@@ -90,6 +94,7 @@ impl Default for LoadOptions {
     fn default() -> LoadOptions {
         LoadOptions {
             mappings: None,
+            source_departments: None,
             use_cache: true,
         }
     }
@@ -206,10 +211,24 @@ pub fn load_folder(data_dir: &Path, options: &LoadOptions) -> Result<Dataset, Lo
         }
     };
 
+    let source_departments = match &options.source_departments {
+        Some(departments) => departments.clone(),
+        None => {
+            let (departments, problems) = config::load_source_departments(data_dir);
+            dataset
+                .data_quality
+                .extend(problems.into_iter().map(source_setting_issue));
+            departments
+        }
+    };
+
     Ok(read_found(
         data_dir,
         discover(data_dir),
-        &mappings,
+        &Settings {
+            mappings: &mappings,
+            source_departments: &source_departments,
+        },
         options,
         dataset,
     ))
@@ -217,16 +236,88 @@ pub fn load_folder(data_dir: &Path, options: &LoadOptions) -> Result<Dataset, Lo
 
 /// A problem with the settings' header mappings as the data-quality list shows it.
 pub fn mapping_issue(problem: config::ConfigProblem) -> DataQualityIssue {
+    config_problem(problem, "mapping")
+}
+
+/// A problem with a `[sources]` setting as the data-quality list shows it.
+pub fn source_setting_issue(problem: config::ConfigProblem) -> DataQualityIssue {
+    config_problem(problem, "setting")
+}
+
+/// A problem of the settings file as a data-quality entry: `what` is not applied until fixed.
+fn config_problem(problem: config::ConfigProblem, what: &str) -> DataQualityIssue {
     DataQualityIssue {
         file: CONFIG_FILE.to_string(),
         line: problem.line,
         column: problem.key,
         value: None,
         problem: format!(
-            "{}; this mapping is not applied until it is fixed",
+            "{}; this {what} is not applied until it is fixed",
             problem.message
         ),
         action: Action::Assumed,
+    }
+}
+
+/// The data folder's settings that reading applies.
+struct Settings<'a> {
+    mappings: &'a UserMappings,
+    source_departments: &'a config::SourceDepartments,
+}
+
+impl Settings<'_> {
+    /// The settings applied after the files are read, as text for the folder's cache key.
+    fn after_reading(&self) -> String {
+        self.source_departments
+            .iter()
+            .map(|(file, department)| format!("{file}\u{0}{department}\u{0}"))
+            .collect()
+    }
+}
+
+/// Assigns a P&L statement without department columns to the department its `[sources]`
+/// setting names; says so when the setting cannot apply.
+fn assign_source_department(
+    department: Option<&String>,
+    file: &mut Dataset,
+    rows: &mut ParsedRows,
+) {
+    let (Some(department), Some(summary)) = (department, file.sources.first_mut()) else {
+        return;
+    };
+    let relative = summary.file.clone();
+    let setting = format!("[sources.\"{relative}\"] department = \"{department}\"");
+    let problem = match rows {
+        ParsedRows::FinanceWide(rows) if summary.shape == Some(Shape::PnlStatement) => {
+            if rows.iter().any(|parsed| parsed.row.department.is_some()) {
+                Some(format!(
+                    "the statement has department columns of its own, so the setting {setting} was not applied; remove it or export the statement without classes"
+                ))
+            } else {
+                let id = file.departments.intern(department);
+                for parsed in rows.iter_mut() {
+                    parsed.row.department = id;
+                }
+                let detection = summary.detection.get_or_insert_with(String::new);
+                detection.push_str(&format!(
+                    "; the whole file is department {department} ({CONFIG_FILE} [sources])"
+                ));
+                None
+            }
+        }
+        _ => Some(format!(
+            "the setting {setting} applies to P&L statements without department columns; this file is not one, so it was not applied"
+        )),
+    };
+    if let Some(problem) = problem {
+        file.data_quality.push(DataQualityIssue {
+            file: relative,
+            line: None,
+            column: None,
+            value: None,
+            problem,
+            action: Action::Assumed,
+        });
     }
 }
 
@@ -234,10 +325,11 @@ pub fn mapping_issue(problem: config::ConfigProblem) -> DataQualityIssue {
 fn read_found(
     data_dir: &Path,
     found: Vec<Found>,
-    mappings: &UserMappings,
+    settings: &Settings<'_>,
     options: &LoadOptions,
     mut dataset: Dataset,
 ) -> Dataset {
+    let mappings = settings.mappings;
     // Files are read in parallel, each into a dataset of its own (its source entry, problems and
     // departments), then merged in path order: the result is what reading them one after the
     // other would give, first spellings of departments included.
@@ -270,7 +362,7 @@ fn read_found(
                 }
                 (Found::Problem { relative, .. }, Ok(_)) => (relative.as_str(), Err("")),
             });
-        cache::Key::folder(files, mappings)
+        cache::Key::folder(files, mappings).map(|key| key.and(&settings.after_reading()))
     });
     let file_keys: Vec<cache::Key> = fetched
         .iter()
@@ -314,7 +406,15 @@ fn read_found(
         })
         .collect();
     let mut parsed_files: Vec<ParsedRows> = Vec::with_capacity(read.len());
-    for (file, rows) in read {
+    for (mut file, mut rows) in read {
+        if let Some(rows) = rows.as_mut() {
+            let relative = file
+                .sources
+                .first()
+                .map(|s| s.file.clone())
+                .unwrap_or_default();
+            assign_source_department(settings.source_departments.get(&relative), &mut file, rows);
+        }
         let map: Vec<Option<DepartmentId>> = file
             .departments
             .iter()
@@ -672,6 +772,7 @@ fn parse_first_recognised(
     dataset: &mut Dataset,
 ) -> Option<ParsedRows> {
     let mut closest: Option<HeaderMap> = None;
+    let mut refused: Option<String> = None;
     let sheet_count = tables.len();
     let widest = tables.iter().map(widest_leading_row).max().unwrap_or(0);
     let mut survey_tool: Option<String> = None;
@@ -679,6 +780,16 @@ fn parse_first_recognised(
         let (header_index, header, recognised) = match find_header(&table, mappings) {
             Ok(found) => found,
             Err(best) => {
+                match statement::read_statement(&table, relative, source, &mut dataset.departments)
+                {
+                    Ok(read) => {
+                        return Some(use_statement(read, &table, sheet_count, relative, dataset));
+                    }
+                    Err(statement::NotRead::Refused(why)) => {
+                        refused.get_or_insert(why);
+                    }
+                    Err(statement::NotRead::NotAStatement) => {}
+                }
                 if survey_tool.is_none() {
                     survey_tool = survey::survey_tool_refusal(&leading_rows(&table, 3));
                 }
@@ -824,6 +935,7 @@ fn parse_first_recognised(
         return Some(outcome.rows);
     }
     let problem = match closest.as_ref().and_then(HeaderMap::closest_shape) {
+        _ if refused.is_some() => refused.unwrap_or_default(),
         _ if survey_tool.is_some() => survey_tool.unwrap_or_default(),
         Some((kind, shape, missing)) => {
             let missing: Vec<&str> = missing.iter().map(|f| f.name()).collect();
@@ -858,6 +970,37 @@ fn parse_first_recognised(
     None
 }
 
+/// Records a table read as a P&L statement in the file's source entry and problems.
+fn use_statement(
+    read: statement::Statement,
+    table: &RawTable,
+    sheet_count: usize,
+    relative: &str,
+    dataset: &mut Dataset,
+) -> ParsedRows {
+    for warning in &table.notes.warnings {
+        dataset
+            .data_quality
+            .push(file_problem(relative, warning.clone()));
+        if let Some(last) = dataset.data_quality.last_mut() {
+            last.action = Action::Assumed;
+        }
+    }
+    dataset.data_quality.extend(read.issues);
+    if let Some(summary) = dataset.sources.last_mut() {
+        summary.kind = Some(Kind::Finance);
+        summary.shape = Some(Shape::PnlStatement);
+        summary.sheet = if sheet_count > 0 {
+            table.sheet.clone()
+        } else {
+            None
+        };
+        summary.rows_read = read.rows.len();
+        summary.detection = Some(read.detection);
+    }
+    ParsedRows::FinanceWide(read.rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -887,7 +1030,10 @@ mod tests {
         let dataset = read_found(
             &path,
             found,
-            &UserMappings::new(),
+            &Settings {
+                mappings: &UserMappings::new(),
+                source_departments: &config::SourceDepartments::new(),
+            },
             &LoadOptions::default(),
             Dataset::default(),
         );

@@ -1404,12 +1404,15 @@ fn basis_section(html: &mut String, pack: &Pack<'_>) {
             "<h3>Data-quality notes ({} in all{})</h3><table><thead><tr><th>File</th><th class=\"num\">Line</th><th>Problem</th></tr></thead><tbody>",
             report.data_quality.len(),
             if report.data_quality.len() > MAX_NOTES {
-                format!("; the first {MAX_NOTES} here, every one in the JSON report")
+                format!("; the {MAX_NOTES} that matter most here, every one in the JSON report")
             } else {
                 String::new()
             }
         );
-        for issue in report.data_quality.iter().take(MAX_NOTES) {
+        for issue in crate::model::notes_that_matter_first(&report.data_quality)
+            .into_iter()
+            .take(MAX_NOTES)
+        {
             let _ = writeln!(
                 html,
                 "<tr><td class=\"file\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",

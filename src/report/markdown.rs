@@ -218,11 +218,14 @@ pub fn write(report: &Report, dataset: &Dataset, table: &MetricTable, month: Mon
             source.rows_duplicate
         );
     }
-    let problems: Vec<_> = report.data_quality.iter().take(5).collect();
+    let problems: Vec<_> = crate::model::notes_that_matter_first(&report.data_quality)
+        .into_iter()
+        .take(5)
+        .collect();
     if !problems.is_empty() {
         let _ = writeln!(
             memo,
-            "\nFirst data-quality notes (all {} are in the JSON report):\n",
+            "\nMain data-quality notes, rows and files left out first (all {} are in the JSON report):\n",
             report.data_quality.len()
         );
         for issue in problems {

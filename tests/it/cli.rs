@@ -53,7 +53,38 @@ fn report_json_lists_every_sample_file_with_its_kind() {
     let expected = [
         ("billing/subscriptions.csv", "customers"),
         ("delivery/projects_2026-10.csv", "deliveries"),
-        ("finance/finance_2025.csv", "finance"),
+        (
+            "finance/finance_2025-05_budget_vs_actuals_by_class.csv",
+            "finance",
+        ),
+        (
+            "finance/finance_2025-06_budget_vs_actuals_by_class.csv",
+            "finance",
+        ),
+        (
+            "finance/finance_2025-07_budget_vs_actuals_by_class.csv",
+            "finance",
+        ),
+        (
+            "finance/finance_2025-08_budget_vs_actuals_by_class.csv",
+            "finance",
+        ),
+        (
+            "finance/finance_2025-09_budget_vs_actuals_by_class.csv",
+            "finance",
+        ),
+        (
+            "finance/finance_2025-10_budget_vs_actuals_by_class.csv",
+            "finance",
+        ),
+        (
+            "finance/finance_2025-11_budget_vs_actuals_by_class.csv",
+            "finance",
+        ),
+        (
+            "finance/finance_2025-12_budget_vs_actuals_by_class.csv",
+            "finance",
+        ),
         ("finance/finance_2026-H1.xlsx", "finance"),
         ("finance/gl_postings_2026-07_2026-10.csv", "finance"),
         ("helpdesk/csat_2025.csv", "csat"),
@@ -69,7 +100,7 @@ fn report_json_lists_every_sample_file_with_its_kind() {
     // The Qualtrics export has 1,795 rows below its three header rows (docs/sample_data.md):
     // one score of 11, rejected and listed; two previews and one abandoned response, not
     // responses (ignored); 1,795 − 1 − 3 = 1,791 responses.
-    let nps = &report["sources"][8];
+    let nps = &report["sources"][15];
     assert_eq!(nps["rows_read"], 1795);
     assert_eq!(nps["rows_rejected"], 1);
     assert_eq!(nps["rows_ignored"], 3);

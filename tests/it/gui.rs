@@ -316,6 +316,16 @@ fn a_dropped_export_with_a_bad_row_is_added_to_the_folder_and_its_problem_shows_
             .is_some(),
         "the file is listed"
     );
+    // The sample folder's problems fill more than the table's height: filter by the file, as a
+    // user would.
+    harness.get_by_label("Filter").click();
+    harness.step();
+    harness
+        .get_by_label("Filter")
+        .type_text("nps_2026-11_late_answers");
+    for _ in 0..3 {
+        harness.step();
+    }
     assert!(
         harness.query_all_by_label(&problem).next().is_some(),
         "the problem {problem:?} is listed"
@@ -841,4 +851,44 @@ fn a_screenshot_the_window_never_takes_is_an_error_notice_and_export_works_again
     click_export(&mut harness, "Metric values (CSV)…");
     wait_for_export(&mut harness);
     assert!(target.path().join("metrics-2026-10.csv").is_file());
+}
+
+#[test]
+fn a_statement_without_departments_is_assigned_to_one_from_the_data_view() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let statement = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/real-exports/finance/Sandbox Company_US_1_Profit and Loss by Month.csv");
+    let file = "Sandbox Company_US_1_Profit and Loss by Month.csv";
+    std::fs::copy(&statement, folder.path().join(file)).expect("copy the statement");
+    let settings = "# thresholds the board agreed\n[metrics.nps]\nwarning_below = 25\n";
+    std::fs::write(folder.path().join("coo-dashboard.toml"), settings).expect("settings");
+    let mut harness = open_app(folder.path());
+    click_view(&mut harness, View::Data);
+
+    harness.get_by_label("belongs to").click();
+    harness.step();
+    harness.get_by_label("belongs to").type_text("Landscaping");
+    harness.step();
+    harness.get_by_label("Set department").click();
+    harness.step();
+    wait_until_loaded(&mut harness);
+
+    // The setting is saved beside the user's own, which stay as written.
+    let text = std::fs::read_to_string(folder.path().join("coo-dashboard.toml")).expect("read");
+    assert!(text.starts_with(settings), "{text}");
+    assert!(text.contains("department = \"Landscaping\""), "{text}");
+    // The folder was read again: the statement's months are Landscaping's. June 2025 revenue
+    // is its Total for Income, 7,242.77.
+    let dataset = &app(&harness).prepared().expect("loaded").dataset;
+    let landscaping = dataset
+        .departments
+        .find("Landscaping")
+        .expect("the department");
+    let june = dataset
+        .finance
+        .iter()
+        .find(|row| row.month == "2025-06".parse::<Month>().unwrap())
+        .expect("June 2025");
+    assert_eq!(june.department, Some(landscaping));
+    assert!((june.revenue - 7242.77).abs() < 1e-9);
 }

@@ -12,8 +12,9 @@ mod hostile;
 mod metrics;
 mod properties;
 mod reading;
-mod surveys;
 mod state;
+mod statements;
+mod surveys;
 
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,7 @@
 //! Data: every source file with its kind and row counts, every data-quality problem with file
 //! and line, and a column-mapping editor for files whose header was not recognised (saved to
-//! the folder's `coo-dashboard.toml`, then the folder is read again).
+//! the folder's `coo-dashboard.toml`, then the folder is read again). A P&L statement without
+//! department columns can be assigned to a department on its row (`[sources]` in the same file).
 
 use eframe::egui;
 use std::collections::HashMap;
@@ -11,15 +12,20 @@ use egui_extras::{Column, TableBuilder};
 use super::{Command, ViewContext};
 use crate::app::{format, widgets};
 use crate::input::headers::Field;
-use crate::model::{Action, DataQualityIssue, SourceSummary};
+use crate::input::statement::MONTH_COLUMNS;
+use crate::model::{Action, DataQualityIssue, Shape, SourceSummary};
 
 /// The mapping editor's choices: (file, header as written) → the column it holds.
 pub type MappingEdits = HashMap<(String, String), Option<Field>>;
+
+/// Department names being typed for statements without department columns: file → name.
+pub type SourceDepartmentEdits = HashMap<String, String>;
 
 pub fn data_ui(
     ui: &mut Ui,
     ctx: &ViewContext<'_>,
     edits: &mut MappingEdits,
+    departments: &mut SourceDepartmentEdits,
     filter: &mut String,
     commands: &mut Vec<Command>,
 ) {
@@ -109,7 +115,8 @@ pub fn data_ui(
     }
 
     widgets::section(ui, &ctx.palette, "Source files", |ui| {
-        sources_table_ui(ui, ctx, &dataset.sources)
+        sources_table_ui(ui, ctx, &dataset.sources);
+        company_statements_ui(ui, &dataset.sources, departments, commands);
     });
     ui.add_space(8.0);
     widgets::section(
@@ -154,9 +161,76 @@ pub fn data_ui(
 
 fn kind_text(source: &SourceSummary) -> String {
     match (source.kind, source.shape) {
+        (Some(kind), Some(Shape::PnlStatement)) => format!("{kind} (P&L statement)"),
         (Some(kind), Some(shape)) => format!("{kind} ({})", format!("{shape:?}").to_lowercase()),
         (Some(kind), None) => kind.to_string(),
         (None, _) => "not recognised".to_string(),
+    }
+}
+
+/// A statement whose columns are months, not departments: its figures are the company's unless
+/// the file is assigned to a department.
+fn is_company_statement(source: &SourceSummary) -> bool {
+    source.shape == Some(Shape::PnlStatement)
+        && source
+            .detection
+            .as_deref()
+            .is_some_and(|detection| detection.contains(MONTH_COLUMNS))
+}
+
+/// The department field and its button on a company statement's row.
+fn source_department_ui(
+    ui: &mut Ui,
+    source: &SourceSummary,
+    departments: &mut SourceDepartmentEdits,
+    commands: &mut Vec<Command>,
+) {
+    let typed = departments.entry(source.file.clone()).or_default();
+    let label = ui.label("belongs to");
+    ui.add(
+        egui::TextEdit::singleline(typed)
+            .hint_text("department")
+            .desired_width(110.0),
+    )
+    .labelled_by(label.id)
+    .on_hover_text("The department this whole statement belongs to (saved to coo-dashboard.toml)");
+    let name = typed.trim().to_string();
+    if ui
+        .add_enabled(!name.is_empty(), egui::Button::new("Set department"))
+        .clicked()
+    {
+        commands.push(Command::SaveSourceDepartment {
+            file: source.file.clone(),
+            department: name,
+        });
+    }
+}
+
+/// Below the sources table: each statement without department columns, its figures counted
+/// as the company's, with a field to assign the whole file to a department.
+fn company_statements_ui(
+    ui: &mut Ui,
+    sources: &[SourceSummary],
+    departments: &mut SourceDepartmentEdits,
+    commands: &mut Vec<Command>,
+) {
+    let statements: Vec<&SourceSummary> =
+        sources.iter().filter(|s| is_company_statement(s)).collect();
+    if statements.is_empty() {
+        return;
+    }
+    ui.add_space(6.0);
+    ui.label(
+        RichText::new(
+            "P&L statements without department columns count as company figures; assign one to a department:",
+        )
+        .weak(),
+    );
+    for source in statements {
+        ui.horizontal(|ui| {
+            ui.label(&source.file);
+            source_department_ui(ui, source, departments, commands);
+        });
     }
 }
 

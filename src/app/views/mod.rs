@@ -13,7 +13,7 @@ mod overview;
 mod productivity;
 
 pub use customers::customers_ui;
-pub use data::{MappingEdits, data_ui};
+pub use data::{MappingEdits, SourceDepartmentEdits, data_ui};
 pub use delivery::delivery_ui;
 pub use departments::departments_ui;
 pub use escalations::{EscalationFilters, escalations_ui};
@@ -171,6 +171,7 @@ impl ViewContext<'_> {
 #[derive(Debug, Default)]
 pub struct ViewStates {
     pub mapping: MappingEdits,
+    pub source_departments: SourceDepartmentEdits,
     pub data_filter: String,
     pub escalations: EscalationFilters,
 }

@@ -1,6 +1,7 @@
 //! Spreadsheets (`.xlsx`, `.xlsm`, `.xls`, `.xlsb`, `.ods`) through calamine. Every sheet is
 //! returned; the loader takes the first one with a recognisable header. Formula cells yield
-//! their cached values; date-formatted cells become dates.
+//! their cached values, except a cached 0 whose formula is a plain number (`=5000.00`), which
+//! is that number; date-formatted cells become dates.
 
 use std::io::Cursor;
 
@@ -18,15 +19,28 @@ pub fn read_sheets(bytes: &[u8]) -> Result<Vec<RawTable>, ReadError> {
     let mut tables = Vec::new();
     let mut first_error = None;
     for (sheet, range) in sheets(&mut workbook, &mut first_error) {
-        let Some((first_row, _)) = range.start() else {
+        let Some((first_row, first_column)) = range.start() else {
             continue;
         };
+        let formulas = plain_number_formulas(&mut workbook, &sheet, &range);
         let rows = range
             .rows()
             .enumerate()
             .map(|(index, cells)| RawRow {
                 line: first_row as usize + index + 1,
-                cells: cells.iter().map(cell).collect(),
+                cells: cells
+                    .iter()
+                    .enumerate()
+                    .map(|(column, data)| {
+                        let at = (first_row + index as u32, first_column + column as u32);
+                        match formulas.as_ref().and_then(|f| f.get_value(at)) {
+                            Some(formula) if is_zero(data) => {
+                                plain_number(formula).map_or_else(|| cell(data), Cell::Number)
+                            }
+                            _ => cell(data),
+                        }
+                    })
+                    .collect(),
             })
             .filter(|row| row.cells.iter().any(|cell| !cell.is_blank()))
             .collect::<Vec<_>>();
@@ -168,6 +182,42 @@ fn sheets<RS: std::io::Read + std::io::Seek>(
     sheets
 }
 
+/// The formulas of a sheet that holds cells with a cached value of 0, which may be formulas
+/// such as `=5000.00` whose value was never calculated (QuickBooks writes its Trial Balance
+/// so). `None` when no cell is 0 or the format gives no formulas.
+fn plain_number_formulas<RS: std::io::Read + std::io::Seek>(
+    workbook: &mut calamine::Sheets<RS>,
+    sheet: &str,
+    range: &calamine::Range<Data>,
+) -> Option<calamine::Range<String>> {
+    if !range.used_cells().any(|(_, _, data)| is_zero(data)) {
+        return None;
+    }
+    workbook.worksheet_formula(sheet).ok()
+}
+
+fn is_zero(data: &Data) -> bool {
+    match data {
+        Data::Float(number) => *number == 0.0,
+        Data::Int(number) => *number == 0,
+        Data::Empty => true,
+        _ => false,
+    }
+}
+
+/// A formula that is a plain number (`=5000.00`, `-12.5`): that number; any other formula
+/// (`=B8`, `=SUM(B2:B9)`) is `None` and its cached value stands.
+fn plain_number(formula: &str) -> Option<f64> {
+    let text = formula.trim();
+    let text = text.strip_prefix('=').unwrap_or(text).trim();
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let plain = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && digits.bytes().filter(|&b| b == b'.').count() <= 1
+        && digits.bytes().any(|b| b.is_ascii_digit());
+    if plain { text.parse().ok() } else { None }
+}
+
 fn cell(data: &Data) -> Cell {
     match data {
         Data::Empty => Cell::Empty,
@@ -190,6 +240,17 @@ fn cell(data: &Data) -> Cell {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_plain_number_formulas_are_numbers() {
+        assert_eq!(plain_number("=5000.00"), Some(5000.0));
+        assert_eq!(plain_number("5000.00"), Some(5000.0));
+        assert_eq!(plain_number("=-12.5"), Some(-12.5));
+        assert_eq!(plain_number("=B8"), None);
+        assert_eq!(plain_number("=B10+B11"), None);
+        assert_eq!(plain_number("=1.2.3"), None);
+        assert_eq!(plain_number("="), None);
+    }
 
     #[test]
     fn chains_that_end_pass_and_a_loop_is_found() {
