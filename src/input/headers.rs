@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use super::trackers::TrackerColumns;
 use crate::model::{Kind, Shape};
 
 /// A column the app understands. Names are the canonical column names of SPEC §2.
@@ -42,10 +43,16 @@ pub enum Field {
     CustomersStart,
     ChurnedCustomers,
     NewCustomers,
+    /// A time entry's duration (time-tracker exports, SPEC §2b).
+    Hours,
+    /// Whether a time entry is billable (`Yes`/`No`, `true`/`false`).
+    Billable,
+    /// Who logged a time entry (email, user name).
+    Person,
 }
 
 impl Field {
-    pub const ALL: [Field; 33] = [
+    pub const ALL: [Field; 36] = [
         Field::Month,
         Field::Date,
         Field::Department,
@@ -79,6 +86,9 @@ impl Field {
         Field::CustomersStart,
         Field::ChurnedCustomers,
         Field::NewCustomers,
+        Field::Hours,
+        Field::Billable,
+        Field::Person,
     ];
 
     pub fn name(self) -> &'static str {
@@ -116,6 +126,9 @@ impl Field {
             Field::CustomersStart => "customers_start",
             Field::ChurnedCustomers => "churned_customers",
             Field::NewCustomers => "new_customers",
+            Field::Hours => "hours",
+            Field::Billable => "billable",
+            Field::Person => "person",
         }
     }
 
@@ -699,6 +712,8 @@ pub struct HeaderMap {
     pub score_hint: Option<ScoreHint>,
     /// Columns that name a field another column already feeds: (position, the other position).
     pub duplicates: Vec<(usize, usize)>,
+    /// The columns only a tracker's export has (SPEC §2b), when the header is one.
+    pub tracker: Option<Box<TrackerColumns>>,
 }
 
 impl HeaderMap {
@@ -735,6 +750,7 @@ impl HeaderMap {
             fields,
             score_hint,
             duplicates,
+            tracker: None,
         }
     }
 

@@ -10,6 +10,7 @@ pub mod combine;
 pub mod headers;
 pub mod reader;
 pub mod rows;
+pub mod trackers;
 pub mod values;
 
 use std::ops::ControlFlow;
@@ -18,14 +19,14 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 use walkdir::WalkDir;
 
-use crate::config::{self, CONFIG_FILE};
+use crate::config::{self, CONFIG_FILE, Staffing};
 use rayon::prelude::*;
 
 use crate::model::{
     Action, ColumnMapping, DataQualityIssue, Dataset, DepartmentId, Kind, Shape, SourceSummary,
 };
 use cache::Cache;
-use headers::{HeaderMap, Recognised, UserMappings};
+use headers::{HeaderMap, Recognised, UserMappings, normalise_header};
 use reader::{RawTable, ReadError, SUPPORTED_EXTENSIONS, TableRows};
 use rows::ParsedRows;
 
@@ -83,6 +84,9 @@ pub struct LoadOptions {
     pub mappings: Option<UserMappings>,
     /// Use and fill the reading cache in `DATA_DIR/.coo-dashboard/cache/` (see [`cache`]).
     pub use_cache: bool,
+    /// `[people]` and `[capacity]` for time entries; when `None`, the data folder's
+    /// `coo-dashboard.toml` is read.
+    pub staffing: Option<Staffing>,
 }
 
 impl Default for LoadOptions {
@@ -90,6 +94,7 @@ impl Default for LoadOptions {
         LoadOptions {
             mappings: None,
             use_cache: true,
+            staffing: None,
         }
     }
 }
@@ -203,10 +208,28 @@ pub fn load_folder(data_dir: &Path, options: &LoadOptions) -> Result<Dataset, Lo
         }
     };
 
+    let staffing = match &options.staffing {
+        Some(staffing) => staffing.clone(),
+        None => {
+            let (staffing, problems) = config::load_staffing(data_dir);
+            for problem in problems {
+                dataset.data_quality.push(DataQualityIssue {
+                    file: CONFIG_FILE.to_string(),
+                    line: problem.line,
+                    column: problem.key.clone(),
+                    value: None,
+                    problem: problem.message,
+                    action: Action::Assumed,
+                });
+            }
+            staffing
+        }
+    };
+
     Ok(read_found(
         data_dir,
         discover(data_dir),
-        &mappings,
+        (&mappings, &staffing),
         options,
         dataset,
     ))
@@ -216,7 +239,7 @@ pub fn load_folder(data_dir: &Path, options: &LoadOptions) -> Result<Dataset, Lo
 fn read_found(
     data_dir: &Path,
     found: Vec<Found>,
-    mappings: &UserMappings,
+    (mappings, staffing): (&UserMappings, &Staffing),
     options: &LoadOptions,
     mut dataset: Dataset,
 ) -> Dataset {
@@ -252,7 +275,7 @@ fn read_found(
                 }
                 (Found::Problem { relative, .. }, Ok(_)) => (relative.as_str(), Err("")),
             });
-        cache::Key::folder(files, mappings)
+        cache::Key::folder(files, mappings, staffing.fingerprint())
     });
     let file_keys: Vec<cache::Key> = fetched
         .iter()
@@ -315,7 +338,7 @@ fn read_found(
             "the data folder disappeared while it was being read; the figures rest only on the files read before that — reload when the folder is back".to_string(),
         ));
     }
-    combine::combine(parsed_files, &mut dataset);
+    combine::combine(parsed_files, &mut dataset, staffing);
     dataset.shrink_to_fit();
     if let Some(cache) = &cache {
         let mut keep = file_keys;
@@ -507,7 +530,11 @@ pub fn load_single(bytes: &[u8], file_name: &str) -> Dataset {
         &UserMappings::new(),
         &mut dataset,
     );
-    combine::combine(rows.into_iter().collect(), &mut dataset);
+    combine::combine(
+        rows.into_iter().collect(),
+        &mut dataset,
+        &config::Staffing::default(),
+    );
     dataset
 }
 
@@ -566,6 +593,10 @@ fn find_header(
             .map(|cell| cell.as_text().trim().to_string())
             .collect();
         let header = HeaderMap::new(&headers, mappings);
+        if let Some((header, recognised)) = trackers::reinterpret(&header, mappings) {
+            found = Some((index - 1, header, recognised));
+            return ControlFlow::Break(());
+        }
         if let Some(recognised) = header.recognise() {
             found = Some((index - 1, header, recognised));
             return ControlFlow::Break(());
@@ -579,6 +610,31 @@ fn find_header(
         ControlFlow::Continue(())
     });
     found.ok_or(best)
+}
+
+/// The one entry for a header that repeats column names (Jira writes `Labels` five times): the
+/// first of each is read, the rest ignored (SPEC §2b).
+fn repeated_names(headers: &[String]) -> Option<String> {
+    let mut counts: Vec<(&str, String, usize)> = Vec::new();
+    for header in headers.iter().filter(|h| !h.trim().is_empty()) {
+        let key = normalise_header(header);
+        match counts.iter_mut().find(|(_, k, _)| *k == key) {
+            Some(entry) => entry.2 += 1,
+            None => counts.push((header.as_str(), key, 1)),
+        }
+    }
+    let repeated: Vec<String> = counts
+        .iter()
+        .filter(|(_, _, count)| *count > 1)
+        .map(|(name, _, count)| format!("{name} ×{count}"))
+        .collect();
+    (!repeated.is_empty()).then(|| {
+        format!(
+            "{} column name(s) appear more than once ({}); the first column of each is read and the others ignored",
+            repeated.len(),
+            repeated.join(", ")
+        )
+    })
 }
 
 /// The widest of a table's leading rows.
@@ -632,7 +688,23 @@ fn parse_first_recognised(
                 action: Action::Assumed,
             });
         }
+        if let Some(problem) = repeated_names(&header.headers) {
+            dataset.data_quality.push(DataQualityIssue {
+                file: relative.to_string(),
+                line: Some(header_line),
+                column: None,
+                value: None,
+                problem,
+                action: Action::ColumnIgnored,
+            });
+        }
         for &(position, winner) in &header.duplicates {
+            if normalise_header(&header.headers[position])
+                == normalise_header(&header.headers[winner])
+            {
+                // Said once for the file by `repeated_names`.
+                continue;
+            }
             dataset.data_quality.push(DataQualityIssue {
                 file: relative.to_string(),
                 line: Some(header_line),
@@ -659,6 +731,7 @@ fn parse_first_recognised(
         let (kind, shape) = (outcome.kind, outcome.shape);
         let detection = outcome
             .detection
+            .or_else(|| trackers::detection(&header, shape))
             .or_else(|| match (kind, header.score_hint) {
                 (Kind::Nps, _) => {
                     Some("the score column's header speaks of recommending".to_string())
@@ -718,12 +791,28 @@ fn parse_first_recognised(
                 })
             })
             .collect();
+        let tracker_columns = header
+            .tracker
+            .as_ref()
+            .map(|tracker| tracker.read_as())
+            .unwrap_or_default();
+        for &(position, column) in &tracker_columns {
+            summary.columns.push(ColumnMapping {
+                header: header.headers[position].clone(),
+                column: column.to_string(),
+            });
+        }
         summary.ignored_columns = header
             .fields
             .iter()
             .zip(&header.headers)
-            .filter(|(field, name)| field.is_none() && !name.is_empty())
-            .map(|(_, name)| name.clone())
+            .enumerate()
+            .filter(|(position, (field, name))| {
+                field.is_none()
+                    && !name.is_empty()
+                    && !tracker_columns.iter().any(|(p, _)| p == position)
+            })
+            .map(|(_, (_, name))| name.clone())
             .collect();
         return Some(outcome.rows);
     }
@@ -790,7 +879,7 @@ mod tests {
         let dataset = read_found(
             &path,
             found,
-            &UserMappings::new(),
+            (&UserMappings::new(), &Staffing::default()),
             &LoadOptions::default(),
             Dataset::default(),
         );
