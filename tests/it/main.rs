@@ -11,6 +11,7 @@ mod hostile;
 mod metrics;
 mod properties;
 mod reading;
+mod trackers;
 
 use std::path::{Path, PathBuf};
 
