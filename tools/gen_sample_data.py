@@ -667,14 +667,49 @@ def gen_deliverables(rng: random.Random, customers: list[Customer]) -> list[Deli
     return items
 
 
+JIRA_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def jira_time(day: dt.date, minutes: int) -> str:
+    """A Jira CSV timestamp: `15/Feb/26 4:37 PM` (day, English month, 2-digit year, 12-hour clock)."""
+    hour, minute = divmod(minutes, 60)
+    return (f"{day.day:02d}/{JIRA_MONTHS[day.month - 1]}/{day.year % 100:02d} "
+            f"{(hour - 1) % 12 + 1}:{minute:02d} {'AM' if hour < 12 else 'PM'}")
+
+
+def parse_jira_day(text: str) -> dt.date | None:
+    if not text:
+        return None
+    day, month, year = text.split(" ")[0].split("/")
+    return dt.date(2000 + int(year), JIRA_MONTHS.index(month) + 1, int(day))
+
+
 def write_deliverables(items: list[Deliverable]) -> Path:
+    """Jira Cloud's CSV export (all fields, trimmed): one issue per deliverable, the department in
+    `Custom field (Team)`, client and costs in custom fields, `Labels` repeated as Jira writes it.
+    Times of day come from their own generator so no other draw changes."""
     path = OUT / "delivery" / "projects_2026-10.csv"
-    fmt = lambda d: "" if d is None else d.strftime("%d/%m/%Y")  # noqa: E731
+    clock = random.Random(f"{SEED}-jira")
     money = lambda c: "" if c is None else f"{c // 100}.{c % 100:02d}"  # noqa: E731
-    rows = [[d.project_id, d.name, d.client, d.dept, fmt(d.due), fmt(d.delivered),
-             money(d.budget_cost), money(d.actual_cost)] for d in items]
-    write_csv(path, ["Project ID", "Project Name", "Client", "Department", "Due Date", "Delivered Date",
-                     "Budget Cost", "Actual Cost"], rows)
+    rows = []
+    for index, d in enumerate(items):
+        created = d.due - dt.timedelta(days=clock.randint(20, 60))
+        resolved = "" if d.delivered is None else jira_time(d.delivered, clock.randint(9 * 60, 18 * 60))
+        if d.delivered is not None:
+            status, resolution = "Done", "Done"
+        elif d.due <= AS_OF:
+            status, resolution = "In Progress", ""
+        else:
+            status, resolution = "To Do", ""
+        updated = resolved or jira_time(min(AS_OF, d.due), clock.randint(9 * 60, 18 * 60))
+        rows.append([d.name, d.project_id, str(10000 + index), "Task", status, "KES", "Kestrel Delivery",
+                     "Medium", resolution, jira_time(created, clock.randint(8 * 60, 17 * 60)), updated,
+                     resolved, jira_time(d.due, 0), "client-work", "", d.dept, d.client,
+                     money(d.budget_cost), money(d.actual_cost)])
+    write_csv(path, ["Summary", "Issue key", "Issue id", "Issue Type", "Status", "Project key", "Project name",
+                     "Priority", "Resolution", "Created", "Updated", "Resolved", "Due date", "Labels", "Labels",
+                     "Custom field (Team)", "Custom field (Client)", "Custom field (Budget cost)",
+                     "Custom field (Actual cost)"], rows)
     return path
 
 
@@ -970,16 +1005,16 @@ def compute_metrics() -> Metrics:
         m.fte[key] = float(row["FTE"])
 
     # Deliveries (as of AS_OF).
-    parse_d = lambda s: dt.datetime.strptime(s, "%d/%m/%Y").date() if s else None  # noqa: E731
     for row in read_csv(OUT / "delivery" / "projects_2026-10.csv"):
-        due, delivered = parse_d(row["Due Date"]), parse_d(row["Delivered Date"])
+        due, delivered = parse_jira_day(row["Due date"]), parse_jira_day(row["Resolved"])
         if due > AS_OF:
             continue
-        b = m.deliveries.setdefault((ym_of(due), row["Department"]), defaultdict(int))
+        dept = row["Custom field (Team)"]
+        b = m.deliveries.setdefault((ym_of(due), dept), defaultdict(int))
         b["due"] += 1
         b["on_time"] += delivered is not None and delivered <= due
         if delivered is None and due < AS_OF:
-            m.overdue_open[row["Department"]] = m.overdue_open.get(row["Department"], 0) + 1
+            m.overdue_open[dept] = m.overdue_open.get(dept, 0) + 1
 
     # NPS: reject anything that is not an integer 0..10.
     with (OUT / "surveys" / "nps_export_2025-05_2026-10.csv").open(newline="", encoding="utf-8") as f:
@@ -1292,13 +1327,14 @@ def write_docs(m: Metrics, files: list[tuple[Path, str, str, int]], customers: l
       f"{sum(1 for c in customers if c.end and c.end < month_start(MONTHS[0]))} customers left before "
       f"{MONTHS[0]} and never appear in S. The file is UTF-8 with BOM and has non-ASCII names (Åkerlund, Müller, …).")
     w(f"- `delivery/projects_2026-10.csv`: `{edge_item.project_id}` is due on the as_of day "
-      f"({AS_OF.strftime('%d/%m/%Y')}) and delivered the same day (on time, not overdue). "
+      f"({jira_time(AS_OF, 0)}) and resolved the same day (on time, not overdue). "
       f"{len(future)} deliverables are due in 2026-11/2026-12 (after as_of, not delivered, no actual cost): "
       "they must not count in `deliverables_due` or `overdue_open`. Open past-due items carry their cost to date "
-      "in Actual Cost. Some project names contain commas.")
+      "in `Custom field (Actual cost)`. Some project names contain commas. `Labels` is repeated, as Jira "
+      "writes it: one data-quality note says the first is read.")
     w("- Sales & Marketing and G&A: revenue 0 → `ebitda_margin` and `cost_to_revenue` null.")
     w("- Dates: wide CSV months as `May 2025`; xlsx periods are real date cells (`mmm yyyy`); ledger dates "
-      "`31.07.2026`; project dates day-first `dd/mm/yyyy`; NPS `2026-03-31T10:15:00Z`; CSAT `2026-03-31 14:02:11`; "
+      "`31.07.2026`; project dates as Jira writes them (`31/Oct/26 12:00 AM`); NPS `2026-03-31T10:15:00Z`; CSAT `2026-03-31 14:02:11`; "
       "customers ISO.")
     w("")
     text = "\n".join(out)
@@ -1339,7 +1375,8 @@ def main() -> int:
          "semicolon-delimited, LF, decimal comma `12.345,67`, dates `31.07.2026`; 2026-07..2026-10; "
          "categories Revenue / Cost of sales / Operating expenses / D&A / Interest"),
         (write_deliverables(items), "deliveries",
-         "comma-delimited, CRLF, dates `dd/mm/yyyy`, blank Delivered Date = not delivered, costs `18500.00`"),
+         "Jira Cloud CSV: `Issue key`, `Due date`/`Resolved` as `31/Oct/26 12:00 AM`, blank Resolved = not delivered, "
+         "department in `Custom field (Team)`, client and costs (`18500.00`) in custom fields, `Labels` twice"),
         (write_workforce(workforce), "workforce",
          "tab-delimited, LF, months `2025-05`, six delivery departments in `Team`"),
         (write_nps(responses), "nps",

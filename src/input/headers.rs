@@ -132,6 +132,14 @@ impl Field {
         }
     }
 
+    /// The field the built-in alias table reads a normalised header as, if any.
+    pub fn from_alias(normalised: &str) -> Option<Field> {
+        ALIASES
+            .iter()
+            .find(|(_, aliases)| aliases.contains(&normalised))
+            .map(|(field, _)| *field)
+    }
+
     /// The field a canonical name (as written in a mapping) stands for.
     pub fn from_name(name: &str) -> Option<Field> {
         let normalised = normalise_header(name);

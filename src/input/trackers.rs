@@ -308,6 +308,17 @@ fn issue_tracker(header: &HeaderMap, columns: &Columns) -> Option<HeaderMap> {
         canceled,
         ..TrackerColumns::default()
     };
+    // Jira writes its custom fields as `Custom field (Budget cost)`: read as the field they name.
+    let custom = |field: Field| {
+        header.position(field).or_else(|| {
+            columns.normalised.iter().position(|normalised| {
+                normalised
+                    .strip_prefix("custom_field_")
+                    .and_then(Field::from_alias)
+                    == Some(field)
+            })
+        })
+    };
     let mut map = overridden(
         header,
         &[
@@ -315,6 +326,9 @@ fn issue_tracker(header: &HeaderMap, columns: &Columns) -> Option<HeaderMap> {
             (Field::DueDate, Some(due)),
             (Field::DeliveredDate, done),
             (Field::Name, name),
+            (Field::Customer, custom(Field::Customer)),
+            (Field::BudgetCost, custom(Field::BudgetCost)),
+            (Field::ActualCost, custom(Field::ActualCost)),
         ],
         &used,
         tracker,
