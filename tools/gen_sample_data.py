@@ -24,9 +24,11 @@ import calendar
 import csv
 import datetime as dt
 import io
+import math
 import random
 import re
 import string
+import tomllib
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -564,6 +566,62 @@ def write_workforce(rows: list[WorkforceRow]) -> Path:
     return path
 
 
+FIRST_NAMES = ["Ana", "Ben", "Chloe", "David", "Elif", "Femi", "Greta", "Hugo", "Ines", "Jonas", "Kaja", "Luca",
+               "Mara", "Nils", "Olga", "Pavel", "Rosa", "Sami", "Tess", "Umar", "Vera", "Wim", "Yara", "Zeno"]
+
+
+def person_email(dept: str, index: int) -> str:
+    slug = "".join(c for c in dept.lower() if c.isalpha())[:6]
+    return f"{FIRST_NAMES[index % len(FIRST_NAMES)].lower()}.{slug}{index:02d}@kestrel.example"
+
+
+def write_time_entries(rows: list[WorkforceRow]) -> Path:
+    """Toggl Track's detailed report: one row per time entry. Each month × team's billable hours
+    (the same numbers as hr/workforce.tsv) are split, in whole minutes, over the team's people
+    (ceil(FTE) of them), plus non-billable time (internal work, 5–15% on top). Toggl has no team
+    column: `[people]` in sample_data/coo-dashboard.toml places each person. The split draws from
+    its own generator, so no other draw changes."""
+    path = OUT / "hr" / "toggl_detailed_2025-05_2026-10.csv"
+    split = random.Random(f"{SEED}-toggl")
+    clock = lambda minutes: f"{minutes // 60:02d}:{minutes % 60:02d}:00"  # noqa: E731
+    out = []
+    for r in rows:
+        people = math.ceil(r.fte)
+        days = [d for d in range(1, 29) if dt.date(int(r.month[:4]), int(r.month[5:]), d).weekday() < 5]
+        billable = partition(split, round(r.billable * 60), people * 2)
+        for i, minutes in enumerate(billable):
+            person = i // 2
+            email = person_email(r.team, person)
+            day = dt.date(int(r.month[:4]), int(r.month[5:]), days[split.randrange(len(days))])
+            name = FIRST_NAMES[person % len(FIRST_NAMES)]
+            start = dt.datetime.combine(day, dt.time(9, 0))
+            end = start + dt.timedelta(minutes=minutes)
+            out.append([name, email, "Client work", f"{r.team} delivery", "", "Delivery", "Yes", day.isoformat(),
+                        "09:00:00", end.date().isoformat(), end.strftime("%H:%M:%S"), clock(minutes), "", ""])
+            if i % 2 == 1:
+                internal = round(minutes * 2 * split.uniform(0.05, 0.15))
+                end = start + dt.timedelta(minutes=internal)
+                out.append([name, email, "", "Internal", "", "Team meeting", "No", day.isoformat(), "09:00:00",
+                            end.date().isoformat(), end.strftime("%H:%M:%S"), clock(internal), "", ""])
+    write_csv(path, ["User", "Email", "Client", "Project", "Task", "Description", "Billable", "Start date",
+                     "Start time", "End date", "End time", "Duration", "Tags", "Amount (EUR)"], out,
+              encoding="utf-8-sig")
+    return path
+
+
+def write_people_settings(rows: list[WorkforceRow]) -> Path:
+    """`[people]` for the time tracker's report (Toggl exports no team)."""
+    path = OUT / "coo-dashboard.toml"
+    most = {}
+    for r in rows:
+        most[r.team] = max(most.get(r.team, 0), math.ceil(r.fte))
+    lines = ["# Who logs time for which department (Toggl's detailed report has no team column).", "[people]"]
+    for dept, count in most.items():
+        lines += [f'"{person_email(dept, i)}" = "{dept}"' for i in range(count)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 # ---------------------------------------------------------------------------------------------
 # Deliveries (delivery/projects_2026-10.csv)
 # ---------------------------------------------------------------------------------------------
@@ -905,6 +963,7 @@ class Metrics:
     finance_source: dict[tuple[str, str], str] = field(default_factory=dict)
     ledger_ignored: list[tuple[str, str, int]] = field(default_factory=list)
     util: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)  # billable, available
+    tracked: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)  # minutes: billable, tracked
     fte: dict[tuple[str, str], float] = field(default_factory=dict)
     deliveries: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
     overdue_open: dict[str, int] = field(default_factory=dict)
@@ -1004,6 +1063,16 @@ def compute_metrics() -> Metrics:
         m.util[key] = (float(row["Billable Hours"]), float(row["Available Hours"]))
         m.fte[key] = float(row["FTE"])
 
+    # Time entries: each month × team's billable minutes add up to the workforce file's billable
+    # hours; tracked hours add the non-billable entries.
+    people = tomllib.loads((OUT / "coo-dashboard.toml").read_text(encoding="utf-8"))["people"]
+    for row in read_csv(OUT / "hr" / "toggl_detailed_2025-05_2026-10.csv", encoding="utf-8-sig"):
+        h, mi, sec = (int(x) for x in row["Duration"].split(":"))
+        key = (row["Start date"][:7], people[row["Email"]])
+        billed, tracked = m.tracked.get(key, (0, 0))
+        minutes = h * 60 + mi + sec / 60
+        m.tracked[key] = (billed + (minutes if row["Billable"] == "Yes" else 0), tracked + minutes)
+
     # Deliveries (as of AS_OF).
     for row in read_csv(OUT / "delivery" / "projects_2026-10.csv"):
         due, delivered = parse_jira_day(row["Due date"]), parse_jira_day(row["Resolved"])
@@ -1064,6 +1133,10 @@ def check(m: Metrics, finance: dict[tuple[str, str], FinanceRow]) -> list[str]:
     def expect(cond: bool, msg: str) -> None:
         if not cond:
             problems.append(msg)
+
+    for key, (billable, _) in m.util.items():
+        billed = m.tracked.get(key, (0, 0))[0]
+        expect(round(billed) == round(billable * 60), f"time entries of {key} bill {billed} min, not {billable} h")
 
     # The files read back give exactly the generated figures (restated 2025-12 from the xlsx).
     expected = dict(finance)
@@ -1301,6 +1374,18 @@ def write_docs(m: Metrics, files: list[tuple[Path, str, str, int]], customers: l
     w(md_table(["month", "revenue", "EBITDA", "EBITDA margin", "utilization", "on-time", "NPS (n)", "CSAT (n)",
                 "churn (churned/S)", "revenue churn"], rows) + "\n")
 
+    w(f"### Tracked utilization, {MONTHS[-1]}\n")
+    w("`tracked_utilization` = billable hours / all hours logged in the Toggl report "
+      "(`hr/toggl_detailed_2025-05_2026-10.csv`); the workforce file gives FTE and available hours, so "
+      "`utilization` is unchanged by the time entries.\n")
+    rows = []
+    for dept in list(DELIVERY_DEPTS) + [None]:
+        keys = [k for k in m.tracked if k[0] == MONTHS[-1] and (dept is None or k[1] == dept)]
+        billed = sum(m.tracked[k][0] for k in keys)
+        tracked = sum(m.tracked[k][1] for k in keys)
+        rows.append([dept or "Company", f"{billed / 60:,.1f}", f"{tracked / 60:,.1f}", pct(billed / tracked)])
+    w(md_table(["department", "billable h", "tracked h", "tracked utilization"], rows) + "\n")
+
     w("### Delivery departments, last four months\n")
     rows = []
     for dept in DELIVERY_DEPTS:
@@ -1379,6 +1464,10 @@ def main() -> int:
          "department in `Custom field (Team)`, client and costs (`18500.00`) in custom fields, `Labels` twice"),
         (write_workforce(workforce), "workforce",
          "tab-delimited, LF, months `2025-05`, six delivery departments in `Team`"),
+        (write_time_entries(workforce), "workforce (time entries)",
+         "Toggl Track detailed report, UTF-8 with BOM, one row per entry, `Duration` `HH:MM:SS`, `Billable` Yes/No; "
+         "no team column: `[people]` in `coo-dashboard.toml` places each person; billable hours add up to "
+         "`hr/workforce.tsv`'s, which gives FTE and available hours"),
         (write_nps(responses), "nps",
          "comma-delimited, CRLF, every field quoted, comments with commas and embedded newlines; `Segment` = department; "
          "includes the one invalid row (score 11)"),
@@ -1388,6 +1477,7 @@ def main() -> int:
     written.append((write_customers(customers), "customers (list)",
                     "semicolon-delimited, CRLF, UTF-8 with BOM, MRR in decimal comma `4.250,00`, ISO dates, blank End Date = active"))
 
+    write_people_settings(workforce)
     m = compute_metrics()
     problems = check(m, finance)
     files = [(rel(p), kind, quirks, count_data_rows(p)) for p, kind, quirks in written]

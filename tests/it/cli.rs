@@ -58,6 +58,7 @@ fn report_json_lists_every_sample_file_with_its_kind() {
         ("finance/gl_postings_2026-07_2026-10.csv", "finance"),
         ("helpdesk/csat_2025.csv", "csat"),
         ("helpdesk/csat_2026.csv", "csat"),
+        ("hr/toggl_detailed_2025-05_2026-10.csv", "workforce"),
         ("hr/workforce.tsv", "workforce"),
         ("surveys/nps_export_2025-05_2026-10.csv", "nps"),
     ];
@@ -67,7 +68,7 @@ fn report_json_lists_every_sample_file_with_its_kind() {
         .collect();
     assert_eq!(kinds, expected);
     // The survey export has one score of 11 (docs/sample_data.md): rejected and listed.
-    let nps = &report["sources"][8];
+    let nps = &report["sources"][9];
     assert_eq!(nps["rows_read"], 1792);
     assert_eq!(nps["rows_rejected"], 1);
     assert_eq!(nps["rows_used"], 1791);
