@@ -324,6 +324,14 @@ pub struct TimeEntry {
 /// The key a person is known by in time entries and in `[people]`: trimmed, inner spaces
 /// collapsed, lower-cased, hashed (xxh3).
 pub fn person_key(name: &str) -> Option<u64> {
+    let trimmed = name.trim();
+    // Emails, the common case: already what the key is made of, hashed without a copy.
+    if trimmed
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && !b.is_ascii_uppercase())
+    {
+        return (!trimmed.is_empty()).then(|| xxhash_rust::xxh3::xxh3_64(trimmed.as_bytes()));
+    }
     let mut key = String::with_capacity(name.len());
     for word in name.split_whitespace() {
         if !key.is_empty() {
@@ -332,6 +340,22 @@ pub fn person_key(name: &str) -> Option<u64> {
         key.extend(word.chars().flat_map(char::to_lowercase));
     }
     (!key.is_empty()).then(|| xxhash_rust::xxh3::xxh3_64(key.as_bytes()))
+}
+
+#[cfg(test)]
+mod person_tests {
+    use super::person_key;
+
+    #[test]
+    fn a_person_is_the_same_whatever_the_case_and_spacing() {
+        assert_eq!(
+            person_key("ana@example.com"),
+            person_key(" Ana@Example.COM ")
+        );
+        assert_eq!(person_key("Peter  Tester"), person_key("peter tester"));
+        assert_ne!(person_key("peter tester"), person_key("petertester"));
+        assert_eq!(person_key("   "), None);
+    }
 }
 
 /// One NPS survey response (score 0–10). Customer ids and comments are read for duplicate

@@ -377,33 +377,27 @@ impl<'a> Columns<'a> {
         let tracker = self.header.tracker.as_ref();
         let user = tracker
             .and_then(|t| t.user)
-            .and_then(|position| self.text_at(row, position));
-        let full_name = tracker
-            .and_then(|t| t.first_last)
-            .and_then(|(first, last)| {
-                let first = self.text_at(row, first).unwrap_or_default();
-                let last = last
-                    .and_then(|position| self.text_at(row, position))
-                    .unwrap_or_default();
-                let name = format!("{first} {last}");
-                (!name.trim().is_empty()).then_some(name)
-            });
-        let other = user.map(|user| user.into_owned()).or(full_name);
-        let main = self.text_ref(row, Field::Person);
-        let key = main
-            .as_deref()
-            .and_then(person_key)
-            .or_else(|| other.as_deref().and_then(person_key))
+            .and_then(|position| self.text_at(row, position))
+            .and_then(|user| person_key(&user));
+        let other = user.or_else(|| {
+            let (first, last) = tracker?.first_last?;
+            let first = self.text_at(row, first).unwrap_or_default();
+            let last = last
+                .and_then(|position| self.text_at(row, position))
+                .unwrap_or_default();
+            person_key(&format!("{first} {last}"))
+        });
+        let key = self
+            .text_ref(row, Field::Person)
+            .and_then(|main| person_key(&main))
+            .or(other)
             .ok_or_else(|| Problem {
                 column: self.column_name(Field::Person).to_string(),
                 value: String::new(),
                 problem: "the entry names no person (email or user); it is needed to count FTE"
                     .to_string(),
             })?;
-        let alias = other
-            .as_deref()
-            .and_then(person_key)
-            .filter(|alias| *alias != key);
+        let alias = other.filter(|alias| *alias != key);
         Ok((key, alias))
     }
 
