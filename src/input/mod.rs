@@ -816,7 +816,11 @@ fn parse_first_recognised(
             .collect();
         return Some(outcome.rows);
     }
+    let tracker_lacks = closest
+        .as_ref()
+        .and_then(|closest| trackers::missing(closest, mappings));
     let problem = match closest.as_ref().and_then(HeaderMap::closest_shape) {
+        _ if tracker_lacks.is_some() => tracker_lacks.unwrap_or_default(),
         Some((kind, shape, missing)) => {
             let missing: Vec<&str> = missing.iter().map(|f| f.name()).collect();
             let shape_name = match shape {

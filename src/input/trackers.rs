@@ -226,6 +226,50 @@ pub fn reinterpret(header: &HeaderMap, user: &UserMappings) -> Option<(HeaderMap
         })
 }
 
+/// For a header that looks like a tracker's export but lacks something it needs: what is
+/// missing and how to supply it (SPEC §2b).
+pub fn missing(header: &HeaderMap, user: &UserMappings) -> Option<String> {
+    let columns = Columns::new(&header.headers, user);
+    let mapping = |column: &str| {
+        format!(
+            "rename a column or map it in {} ([mapping.\"Your header\"] column = \"{column}\")",
+            crate::config::CONFIG_FILE
+        )
+    };
+    if columns.best(ENTRY_HOURS).is_some() && columns.best(ENTRY_DATE).is_some() {
+        let mut lacks = Vec::new();
+        if columns.best(ENTRY_BILLABLE).is_none() {
+            lacks.push("Billable column (Yes/No)");
+        }
+        if columns.best(ENTRY_EMAIL).is_none()
+            && columns.best(ENTRY_USER).is_none()
+            && columns.best(&["first_name", "firstname"]).is_none()
+        {
+            lacks.push("person column (Email, User or First Name)");
+        }
+        if !lacks.is_empty() {
+            return Some(format!(
+                "this looks like a time tracker's detailed report but it has no {}; export it with that column or {}",
+                lacks.join(" and no "),
+                mapping(if lacks[0].starts_with("Billable") {
+                    "billable"
+                } else {
+                    "person"
+                })
+            ));
+        }
+    }
+    let id = columns.best(ISSUE_ID).or(header.position(Field::Id));
+    let due = columns.best(ISSUE_DUE).or(header.position(Field::DueDate));
+    if id.is_some() && due.is_some() && columns.all(ISSUE_DEPARTMENT).is_empty() {
+        return Some(format!(
+            "this looks like an issue tracker's export but it has no team, component or project column to take the department from; export it with one or {}",
+            mapping("department")
+        ));
+    }
+    None
+}
+
 /// A copy of `header` with `fields` set at their positions (each removed from wherever else the
 /// general table put it), the columns in `used` cleared of any other field, and the duplicate
 /// list kept only for columns still in play.
@@ -534,6 +578,19 @@ mod tests {
         assert_eq!(map.position(Field::Date), Some(5));
         assert_eq!(map.position(Field::Hours), Some(6));
         assert_eq!(map.tracker.and_then(|t| t.user), Some(0));
+    }
+
+    #[test]
+    fn a_time_report_without_a_billable_column_says_so() {
+        let headers: Vec<String> = ["User", "Email", "Project", "Start date", "Duration"]
+            .iter()
+            .map(|h| h.to_string())
+            .collect();
+        let user = UserMappings::new();
+        let header = HeaderMap::new(&headers, &user);
+        assert!(reinterpret(&header, &user).is_none());
+        let said = missing(&header, &user).expect("what is missing");
+        assert!(said.contains("it has no Billable column"), "{said}");
     }
 
     #[test]

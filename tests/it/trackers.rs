@@ -681,3 +681,27 @@ fn a_monthly_workforce_file_wins_for_fte_and_available_hours() {
             .contains("1 month × department(s) are in both")
     }));
 }
+
+#[test]
+fn a_time_report_without_billable_or_person_says_what_is_missing() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        folder.path().join("toggl.csv"),
+        "Project,Start date,Duration\nWebsite,2026-03-02,01:30:00\n",
+    )
+    .expect("write");
+    let dataset = load_folder(folder.path(), &LoadOptions::default()).expect("loads");
+    let issue = dataset
+        .data_quality
+        .iter()
+        .find(|issue| issue.file == "toggl.csv")
+        .expect("an entry for the file");
+    assert_eq!(issue.action, Action::FileSkipped);
+    assert!(
+        issue.problem.contains(
+            "it has no Billable column (Yes/No) and no person column (Email, User or First Name)"
+        ),
+        "{}",
+        issue.problem
+    );
+}
