@@ -705,3 +705,30 @@ fn a_time_report_without_billable_or_person_says_what_is_missing() {
         issue.problem
     );
 }
+
+#[test]
+fn changing_people_reads_the_folder_again_rather_than_from_the_cache() {
+    let folder = folder_with(&["trackers/clockify_midnight_two_departments.csv"]);
+    let cy_placed = |dataset: &Dataset| {
+        let engineering = dataset
+            .departments
+            .find("Engineering")
+            .expect("Engineering");
+        // March Engineering FTE: Ana's 10/12 alone, or with Cy (placed by [people]) 22/12.
+        dataset
+            .workforce
+            .iter()
+            .find(|row| row.month == month("2026-03") && row.department == Some(engineering))
+            .map(|row| row.fte)
+            .expect("Engineering in March")
+    };
+    let first = load_folder(folder.path(), &LoadOptions::default()).expect("loads");
+    assert_close(cy_placed(&first), 10.0 / 12.0);
+    std::fs::write(
+        folder.path().join("coo-dashboard.toml"),
+        "[people]\n\"cy@example.com\" = \"Engineering\"\n",
+    )
+    .expect("settings");
+    let second = load_folder(folder.path(), &LoadOptions::default()).expect("loads");
+    assert_close(cy_placed(&second), 22.0 / 12.0);
+}
