@@ -2,12 +2,13 @@
 //! (SPEC §4) read by the escalations module from the same file. A broken file never stops the
 //! app: its problem is reported with the line and the built-in defaults apply.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::input::headers::{Field, UserMappings, normalise_header};
+use crate::model::person_key;
 
 /// The bundled sample data: beside the executable's crate when run through cargo, else
 /// `sample_data` in the working directory.
@@ -213,6 +214,114 @@ pub fn mappings_from_text(path: &Path, text: &str) -> (UserMappings, Vec<ConfigP
         }
     }
     (mappings, problems)
+}
+
+/// Hours one FTE is available in a month when `[capacity] hours_per_fte_month` is not set.
+pub const DEFAULT_HOURS_PER_FTE_MONTH: f64 = 160.0;
+
+/// `[people]` (time-tracker person → department) and `[capacity]` (SPEC §2b, §4).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Staffing {
+    /// [`person_key`] of the person as written in `[people]` → department as written.
+    pub people: HashMap<u64, String>,
+    pub hours_per_fte_month: f64,
+}
+
+impl Default for Staffing {
+    fn default() -> Staffing {
+        Staffing {
+            people: HashMap::new(),
+            hours_per_fte_month: DEFAULT_HOURS_PER_FTE_MONTH,
+        }
+    }
+}
+
+impl Staffing {
+    /// A stable hash of the settings, part of the reading cache's key for the folder.
+    pub fn fingerprint(&self) -> u64 {
+        let mut people: Vec<(&u64, &String)> = self.people.iter().collect();
+        people.sort();
+        let mut bytes = self.hours_per_fte_month.to_bits().to_le_bytes().to_vec();
+        for (person, department) in people {
+            bytes.extend_from_slice(&person.to_le_bytes());
+            bytes.extend_from_slice(department.as_bytes());
+            bytes.push(0xff);
+        }
+        xxhash_rust::xxh3::xxh3_64(&bytes)
+    }
+}
+
+/// The `[people]` and `[capacity]` settings of `DATA_DIR/coo-dashboard.toml`, with any problems
+/// (a bad value is named with its line and left out; the rest applies).
+pub fn load_staffing(data_dir: &Path) -> (Staffing, Vec<ConfigProblem>) {
+    let path = data_dir.join(CONFIG_FILE);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return (Staffing::default(), Vec::new());
+    };
+    staffing_from_text(&path, &text)
+}
+
+pub fn staffing_from_text(path: &Path, text: &str) -> (Staffing, Vec<ConfigProblem>) {
+    let mut staffing = Staffing::default();
+    let document: toml::Table = match parse_toml(path, text) {
+        Ok(document) => document,
+        // The mappings reader reports a file that does not parse; once is enough.
+        Err(_) => return (staffing, Vec::new()),
+    };
+    let mut problems = Vec::new();
+    let line_of_key = |key: &str| {
+        text.find(&format!("\"{key}\""))
+            .or_else(|| text.find(key))
+            .map(|offset| line_of(text, offset))
+    };
+    let mut problem = |key: String, line: Option<usize>, message: String| {
+        problems.push(ConfigProblem {
+            file: path.to_path_buf(),
+            line,
+            key: Some(key),
+            message,
+        });
+    };
+    match document.get("people") {
+        None => {}
+        Some(toml::Value::Table(people)) => {
+            for (person, department) in people {
+                match (department.as_str().map(str::trim), person_key(person)) {
+                    (Some(department), Some(key)) if !department.is_empty() => {
+                        staffing.people.insert(key, department.to_string());
+                    }
+                    _ => problem(
+                        format!("people.\"{person}\""),
+                        line_of_key(person),
+                        "a person's department must be a name in quotes, e.g. \"ana@example.com\" = \"Engineering\"; this person is left out".to_string(),
+                    ),
+                }
+            }
+        }
+        Some(_) => problem(
+            "people".to_string(),
+            line_of_key("[people]"),
+            "[people] must be a table of person = \"Department\" lines; it is ignored".to_string(),
+        ),
+    }
+    if let Some(capacity) = document.get("capacity") {
+        let hours = capacity.get("hours_per_fte_month");
+        let value = hours.and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)));
+        match (hours, value) {
+            (None, _) => {}
+            (Some(_), Some(value)) if value > 0.0 && value.is_finite() => {
+                staffing.hours_per_fte_month = value;
+            }
+            _ => problem(
+                "capacity.hours_per_fte_month".to_string(),
+                line_of_key("hours_per_fte_month"),
+                format!(
+                    "hours_per_fte_month must be a positive number of hours; {DEFAULT_HOURS_PER_FTE_MONTH} is used"
+                ),
+            ),
+        }
+    }
+    (staffing, problems)
 }
 
 /// `[sources."PATH"] department = "…"`: a whole file belongs to one department (SPEC §4).
@@ -673,6 +782,26 @@ mod tests {
         let (mappings, problems) = load_mappings(folder.path());
         assert!(problems.is_empty());
         assert_eq!(mappings.get("umsatz"), Some(&Field::Revenue));
+    }
+
+    #[test]
+    fn people_and_capacity_are_read_and_bad_values_named_with_their_line() {
+        let text = "[people]\n\"Ana@Example.com\" = \"Engineering\"\n\"Bo Li\" = 3\n\n[capacity]\nhours_per_fte_month = 140\n";
+        let (staffing, problems) = staffing_from_text(Path::new("coo-dashboard.toml"), text);
+        assert_eq!(
+            staffing.people.get(&person_key("ana@example.com").unwrap()),
+            Some(&"Engineering".to_string())
+        );
+        assert_eq!(staffing.people.len(), 1);
+        assert_eq!(staffing.hours_per_fte_month, 140.0);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].line, Some(3));
+        let (staffing, problems) = staffing_from_text(
+            Path::new("x.toml"),
+            "[capacity]\nhours_per_fte_month = -1\n",
+        );
+        assert_eq!(staffing.hours_per_fte_month, DEFAULT_HOURS_PER_FTE_MONTH);
+        assert_eq!(problems[0].line, Some(2));
     }
 
     #[cfg(unix)]

@@ -219,6 +219,12 @@ pub enum Shape {
     PnlStatement,
     /// One row per subscription of a billing tool (customers), several per customer.
     Subscriptions,
+    /// An issue tracker's export: one row per issue (Jira, Linear, Plane, Asana, GitHub
+    /// Projects), read as deliveries (SPEC §2b).
+    IssueTracker,
+    /// A time tracker's detailed report: one row per time entry (Toggl Track, Clockify,
+    /// Harvest), summed into workforce months (SPEC §2b).
+    TimeEntries,
 }
 
 /// Dates as days since 0001-01-01 in the reading cache: compact and quick to read back.
@@ -326,6 +332,60 @@ pub struct WorkforceRow {
     pub available_hours: f64,
     pub billable_hours: f64,
     pub output_units: Option<f64>,
+    /// Σ hours of every time entry (billable or not), where time entries give the month ×
+    /// department; `None` for a monthly workforce file alone.
+    pub tracked_hours: Option<f64>,
+}
+
+/// One entry of a time tracker's detailed report. The person is kept as a key (a hash of the
+/// lower-cased email, user or name) and, where the export also names them another way, a second
+/// key, so `[people]` can be written either way; department is the export's own group, if any.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimeEntry {
+    #[serde(with = "days")]
+    pub date: NaiveDate,
+    pub person: u64,
+    pub person_alias: Option<u64>,
+    pub department: Option<DepartmentId>,
+    pub hours: f64,
+    pub billable: bool,
+}
+
+/// The key a person is known by in time entries and in `[people]`: trimmed, inner spaces
+/// collapsed, lower-cased, hashed (xxh3).
+pub fn person_key(name: &str) -> Option<u64> {
+    let trimmed = name.trim();
+    // Emails, the common case: already what the key is made of, hashed without a copy.
+    if trimmed
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && !b.is_ascii_uppercase())
+    {
+        return (!trimmed.is_empty()).then(|| xxhash_rust::xxh3::xxh3_64(trimmed.as_bytes()));
+    }
+    let mut key = String::with_capacity(name.len());
+    for word in name.split_whitespace() {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    (!key.is_empty()).then(|| xxhash_rust::xxh3::xxh3_64(key.as_bytes()))
+}
+
+#[cfg(test)]
+mod person_tests {
+    use super::person_key;
+
+    #[test]
+    fn a_person_is_the_same_whatever_the_case_and_spacing() {
+        assert_eq!(
+            person_key("ana@example.com"),
+            person_key(" Ana@Example.COM ")
+        );
+        assert_eq!(person_key("Peter  Tester"), person_key("peter tester"));
+        assert_ne!(person_key("peter tester"), person_key("petertester"));
+        assert_eq!(person_key("   "), None);
+    }
 }
 
 /// One NPS survey response (score 0–10). Customer ids and comments are read for duplicate

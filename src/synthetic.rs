@@ -1,6 +1,8 @@
 //! Large, deterministic data folders in the canonical column names, for benchmarks and the
 //! `gen-data` binary: N NPS responses, N CSAT ratings, N/10 deliveries, N/5 customers, and
-//! finance and workforce per department and month (2023-11 … 2026-10 by default).
+//! finance and workforce per department and month (2023-11 … 2026-10 by default); on request also
+//! a time tracker's detailed report (Toggl layout, one row per entry) with the `[people]` it
+//! needs.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -10,6 +12,10 @@ use anyhow::{Context, Result};
 use chrono::{Datelike, Days, NaiveDate};
 
 const SEED: u64 = 20_261_123;
+/// Time entries draw from their own generator, so asking for them changes no other file.
+const TIME_SEED: u64 = 20_261_202;
+/// People who log time, spread over the departments (a 500-person company).
+const PEOPLE: usize = 500;
 const LAST_MONTH: (i32, u32) = (2026, 10);
 
 /// The size of a generated set.
@@ -21,6 +27,8 @@ pub struct Scale {
     pub departments: usize,
     /// Months of history, ending 2026-10.
     pub months: u32,
+    /// Time entries in `time_entries.csv` (none when 0; the reference set has none).
+    pub time_entries: usize,
 }
 
 impl Scale {
@@ -30,6 +38,7 @@ impl Scale {
             responses,
             departments: 200,
             months: 36,
+            time_entries: 0,
         }
     }
 }
@@ -63,6 +72,15 @@ pub fn write_set(folder: &Path, scale: Scale) -> Result<()> {
     write(folder, "customers.csv", |out| {
         customers(out, n / 5, &calendar, &departments, &mut rng)
     })?;
+    if scale.time_entries > 0 {
+        let mut rng = fastrand::Rng::with_seed(TIME_SEED);
+        write(folder, "time_entries.csv", |out| {
+            time_entries(out, scale.time_entries, &calendar, &mut rng)
+        })?;
+        write(folder, "coo-dashboard.toml", |out| {
+            people(out, &departments)
+        })?;
+    }
     Ok(())
 }
 
@@ -291,6 +309,70 @@ fn customers(
             ",{:.2},{}",
             rng.u32(100..20_000) as f64,
             pick(departments, rng)
+        )?;
+    }
+    Ok(())
+}
+
+fn person_email(person: usize) -> String {
+    format!("person{person:03}@example.com")
+}
+
+/// Toggl Track's detailed report: one row per entry, `HH:MM:SS` durations, `Yes`/`No`.
+fn time_entries(
+    out: &mut impl Write,
+    count: usize,
+    calendar: &Calendar,
+    rng: &mut fastrand::Rng,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "User,Email,Client,Project,Task,Description,Billable,Start date,Start time,End date,End time,Duration,Tags,Amount (EUR)"
+    )?;
+    for _ in 0..count {
+        let person = rng.usize(0..PEOPLE);
+        let day = calendar.random_day(rng);
+        let start_minutes = rng.u32(7 * 60..19 * 60);
+        // 15 minutes to 8 hours, in whole seconds.
+        let seconds = rng.u32(15 * 60..8 * 3600);
+        let end_total = start_minutes * 60 + seconds;
+        let end_day = day + Days::new(u64::from(end_total / 86_400));
+        let end_seconds = end_total % 86_400;
+        let billable = rng.u32(0..100) < 70;
+        let client = rng.u32(0..300);
+        writeln!(
+            out,
+            "Person {person:03},{},Client {client:03},Project {:03},,Work,{},{day},{:02}:{:02}:00,{end_day},{:02}:{:02}:{:02},{:02}:{:02}:{:02},,{}",
+            person_email(person),
+            client * 3 + rng.u32(0..3),
+            if billable { "Yes" } else { "No" },
+            start_minutes / 60,
+            start_minutes % 60,
+            end_seconds / 3600,
+            end_seconds / 60 % 60,
+            end_seconds % 60,
+            seconds / 3600,
+            seconds / 60 % 60,
+            seconds % 60,
+            if billable {
+                format!("{:.2}", f64::from(seconds) / 3600.0 * 95.0)
+            } else {
+                String::new()
+            }
+        )?;
+    }
+    Ok(())
+}
+
+/// The `[people]` settings that place each person of the time entries in a department.
+fn people(out: &mut impl Write, departments: &[String]) -> std::io::Result<()> {
+    writeln!(out, "[people]")?;
+    for person in 0..PEOPLE {
+        writeln!(
+            out,
+            "\"{}\" = \"{}\"",
+            person_email(person),
+            departments[person % departments.len()]
         )?;
     }
     Ok(())

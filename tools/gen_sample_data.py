@@ -24,9 +24,11 @@ import calendar
 import csv
 import datetime as dt
 import io
+import math
 import random
 import re
 import string
+import tomllib
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -699,6 +701,62 @@ def write_workforce(rows: list[WorkforceRow]) -> Path:
     return path
 
 
+FIRST_NAMES = ["Ana", "Ben", "Chloe", "David", "Elif", "Femi", "Greta", "Hugo", "Ines", "Jonas", "Kaja", "Luca",
+               "Mara", "Nils", "Olga", "Pavel", "Rosa", "Sami", "Tess", "Umar", "Vera", "Wim", "Yara", "Zeno"]
+
+
+def person_email(dept: str, index: int) -> str:
+    slug = "".join(c for c in dept.lower() if c.isalpha())[:6]
+    return f"{FIRST_NAMES[index % len(FIRST_NAMES)].lower()}.{slug}{index:02d}@kestrel.example"
+
+
+def write_time_entries(rows: list[WorkforceRow]) -> Path:
+    """Toggl Track's detailed report: one row per time entry. Each month × team's billable hours
+    (the same numbers as hr/workforce.tsv) are split, in whole minutes, over the team's people
+    (ceil(FTE) of them), plus non-billable time (internal work, 5–15% on top). Toggl has no team
+    column: `[people]` in sample_data/coo-dashboard.toml places each person. The split draws from
+    its own generator, so no other draw changes."""
+    path = OUT / "hr" / "toggl_detailed_2025-05_2026-10.csv"
+    split = random.Random(f"{SEED}-toggl")
+    clock = lambda minutes: f"{minutes // 60:02d}:{minutes % 60:02d}:00"  # noqa: E731
+    out = []
+    for r in rows:
+        people = math.ceil(r.fte)
+        days = [d for d in range(1, 29) if dt.date(int(r.month[:4]), int(r.month[5:]), d).weekday() < 5]
+        billable = partition(split, round(r.billable * 60), people * 2)
+        for i, minutes in enumerate(billable):
+            person = i // 2
+            email = person_email(r.team, person)
+            day = dt.date(int(r.month[:4]), int(r.month[5:]), days[split.randrange(len(days))])
+            name = FIRST_NAMES[person % len(FIRST_NAMES)]
+            start = dt.datetime.combine(day, dt.time(9, 0))
+            end = start + dt.timedelta(minutes=minutes)
+            out.append([name, email, "Client work", f"{r.team} delivery", "", "Delivery", "Yes", day.isoformat(),
+                        "09:00:00", end.date().isoformat(), end.strftime("%H:%M:%S"), clock(minutes), "", ""])
+            if i % 2 == 1:
+                internal = round(minutes * 2 * split.uniform(0.05, 0.15))
+                end = start + dt.timedelta(minutes=internal)
+                out.append([name, email, "", "Internal", "", "Team meeting", "No", day.isoformat(), "09:00:00",
+                            end.date().isoformat(), end.strftime("%H:%M:%S"), clock(internal), "", ""])
+    write_csv(path, ["User", "Email", "Client", "Project", "Task", "Description", "Billable", "Start date",
+                     "Start time", "End date", "End time", "Duration", "Tags", "Amount (EUR)"], out,
+              encoding="utf-8-sig")
+    return path
+
+
+def write_people_settings(rows: list[WorkforceRow]) -> Path:
+    """`[people]` for the time tracker's report (Toggl exports no team)."""
+    path = OUT / "coo-dashboard.toml"
+    most = {}
+    for r in rows:
+        most[r.team] = max(most.get(r.team, 0), math.ceil(r.fte))
+    lines = ["# Who logs time for which department (Toggl's detailed report has no team column).", "[people]"]
+    for dept, count in most.items():
+        lines += [f'"{person_email(dept, i)}" = "{dept}"' for i in range(count)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 # ---------------------------------------------------------------------------------------------
 # Deliveries (delivery/projects_2026-10.csv)
 # ---------------------------------------------------------------------------------------------
@@ -802,14 +860,49 @@ def gen_deliverables(rng: random.Random, customers: list[Customer]) -> list[Deli
     return items
 
 
+JIRA_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def jira_time(day: dt.date, minutes: int) -> str:
+    """A Jira CSV timestamp: `15/Feb/26 4:37 PM` (day, English month, 2-digit year, 12-hour clock)."""
+    hour, minute = divmod(minutes, 60)
+    return (f"{day.day:02d}/{JIRA_MONTHS[day.month - 1]}/{day.year % 100:02d} "
+            f"{(hour - 1) % 12 + 1}:{minute:02d} {'AM' if hour < 12 else 'PM'}")
+
+
+def parse_jira_day(text: str) -> dt.date | None:
+    if not text:
+        return None
+    day, month, year = text.split(" ")[0].split("/")
+    return dt.date(2000 + int(year), JIRA_MONTHS.index(month) + 1, int(day))
+
+
 def write_deliverables(items: list[Deliverable]) -> Path:
+    """Jira Cloud's CSV export (all fields, trimmed): one issue per deliverable, the department in
+    `Custom field (Team)`, client and costs in custom fields, `Labels` repeated as Jira writes it.
+    Times of day come from their own generator so no other draw changes."""
     path = OUT / "delivery" / "projects_2026-10.csv"
-    fmt = lambda d: "" if d is None else d.strftime("%d/%m/%Y")  # noqa: E731
+    clock = random.Random(f"{SEED}-jira")
     money = lambda c: "" if c is None else f"{c // 100}.{c % 100:02d}"  # noqa: E731
-    rows = [[d.project_id, d.name, d.client, d.dept, fmt(d.due), fmt(d.delivered),
-             money(d.budget_cost), money(d.actual_cost)] for d in items]
-    write_csv(path, ["Project ID", "Project Name", "Client", "Department", "Due Date", "Delivered Date",
-                     "Budget Cost", "Actual Cost"], rows)
+    rows = []
+    for index, d in enumerate(items):
+        created = d.due - dt.timedelta(days=clock.randint(20, 60))
+        resolved = "" if d.delivered is None else jira_time(d.delivered, clock.randint(9 * 60, 18 * 60))
+        if d.delivered is not None:
+            status, resolution = "Done", "Done"
+        elif d.due <= AS_OF:
+            status, resolution = "In Progress", ""
+        else:
+            status, resolution = "To Do", ""
+        updated = resolved or jira_time(min(AS_OF, d.due), clock.randint(9 * 60, 18 * 60))
+        rows.append([d.name, d.project_id, str(10000 + index), "Task", status, "KES", "Kestrel Delivery",
+                     "Medium", resolution, jira_time(created, clock.randint(8 * 60, 17 * 60)), updated,
+                     resolved, jira_time(d.due, 0), "client-work", "", d.dept, d.client,
+                     money(d.budget_cost), money(d.actual_cost)])
+    write_csv(path, ["Summary", "Issue key", "Issue id", "Issue Type", "Status", "Project key", "Project name",
+                     "Priority", "Resolution", "Created", "Updated", "Resolved", "Due date", "Labels", "Labels",
+                     "Custom field (Team)", "Custom field (Client)", "Custom field (Budget cost)",
+                     "Custom field (Actual cost)"], rows)
     return path
 
 
@@ -1071,6 +1164,7 @@ class Metrics:
     finance_source: dict[tuple[str, str], str] = field(default_factory=dict)
     ledger_ignored: list[tuple[str, str, int]] = field(default_factory=list)
     util: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)  # billable, available
+    tracked: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)  # minutes: billable, tracked
     fte: dict[tuple[str, str], float] = field(default_factory=dict)
     deliveries: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
     overdue_open: dict[str, int] = field(default_factory=dict)
@@ -1184,17 +1278,27 @@ def compute_metrics() -> Metrics:
         m.util[key] = (float(row["Billable Hours"]), float(row["Available Hours"]))
         m.fte[key] = float(row["FTE"])
 
+    # Time entries: each month × team's billable minutes add up to the workforce file's billable
+    # hours; tracked hours add the non-billable entries.
+    people = tomllib.loads((OUT / "coo-dashboard.toml").read_text(encoding="utf-8"))["people"]
+    for row in read_csv(OUT / "hr" / "toggl_detailed_2025-05_2026-10.csv", encoding="utf-8-sig"):
+        h, mi, sec = (int(x) for x in row["Duration"].split(":"))
+        key = (row["Start date"][:7], people[row["Email"]])
+        billed, tracked = m.tracked.get(key, (0, 0))
+        minutes = h * 60 + mi + sec / 60
+        m.tracked[key] = (billed + (minutes if row["Billable"] == "Yes" else 0), tracked + minutes)
+
     # Deliveries (as of AS_OF).
-    parse_d = lambda s: dt.datetime.strptime(s, "%d/%m/%Y").date() if s else None  # noqa: E731
     for row in read_csv(OUT / "delivery" / "projects_2026-10.csv"):
-        due, delivered = parse_d(row["Due Date"]), parse_d(row["Delivered Date"])
+        due, delivered = parse_jira_day(row["Due date"]), parse_jira_day(row["Resolved"])
         if due > AS_OF:
             continue
-        b = m.deliveries.setdefault((ym_of(due), row["Department"]), defaultdict(int))
+        dept = row["Custom field (Team)"]
+        b = m.deliveries.setdefault((ym_of(due), dept), defaultdict(int))
         b["due"] += 1
         b["on_time"] += delivered is not None and delivered <= due
         if delivered is None and due < AS_OF:
-            m.overdue_open[row["Department"]] = m.overdue_open.get(row["Department"], 0) + 1
+            m.overdue_open[dept] = m.overdue_open.get(dept, 0) + 1
 
     # NPS (a Qualtrics export: two more header rows; previews and abandoned responses are not
     # responses): reject anything that is not an integer 0..10.
@@ -1267,6 +1371,10 @@ def check(m: Metrics, finance: dict[tuple[str, str], FinanceRow]) -> list[str]:
     def expect(cond: bool, msg: str) -> None:
         if not cond:
             problems.append(msg)
+
+    for key, (billable, _) in m.util.items():
+        billed = m.tracked.get(key, (0, 0))[0]
+        expect(round(billed) == round(billable * 60), f"time entries of {key} bill {billed} min, not {billable} h")
 
     # The files read back give exactly the generated figures (restated 2025-12 from the xlsx).
     expected = dict(finance)
@@ -1512,6 +1620,18 @@ def write_docs(m: Metrics, files: list[tuple[Path, str, str, int]], customers: l
     w(md_table(["month", "revenue", "EBITDA", "EBITDA margin", "utilization", "on-time", "NPS (n)", "CSAT (n)",
                 "churn (churned/S)", "revenue churn"], rows) + "\n")
 
+    w(f"### Tracked utilization, {MONTHS[-1]}\n")
+    w("`tracked_utilization` = billable hours / all hours logged in the Toggl report "
+      "(`hr/toggl_detailed_2025-05_2026-10.csv`); the workforce file gives FTE and available hours, so "
+      "`utilization` is unchanged by the time entries.\n")
+    rows = []
+    for dept in list(DELIVERY_DEPTS) + [None]:
+        keys = [k for k in m.tracked if k[0] == MONTHS[-1] and (dept is None or k[1] == dept)]
+        billed = sum(m.tracked[k][0] for k in keys)
+        tracked = sum(m.tracked[k][1] for k in keys)
+        rows.append([dept or "Company", f"{billed / 60:,.1f}", f"{tracked / 60:,.1f}", pct(billed / tracked)])
+    w(md_table(["department", "billable h", "tracked h", "tracked utilization"], rows) + "\n")
+
     w("### Delivery departments, last four months\n")
     rows = []
     for dept in DELIVERY_DEPTS:
@@ -1548,14 +1668,15 @@ def write_docs(m: Metrics, files: list[tuple[Path, str, str, int]], customers: l
       f"{sum(1 for c in customers if c.end and c.end < month_start(MONTHS[0]))} customers left before "
       f"{MONTHS[0]} and never appear in S. Customer names are non-ASCII (Åkerlund, Müller, …).")
     w(f"- `delivery/projects_2026-10.csv`: `{edge_item.project_id}` is due on the as_of day "
-      f"({AS_OF.strftime('%d/%m/%Y')}) and delivered the same day (on time, not overdue). "
+      f"({jira_time(AS_OF, 0)}) and resolved the same day (on time, not overdue). "
       f"{len(future)} deliverables are due in 2026-11/2026-12 (after as_of, not delivered, no actual cost): "
       "they must not count in `deliverables_due` or `overdue_open`. Open past-due items carry their cost to date "
-      "in Actual Cost. Some project names contain commas.")
+      "in `Custom field (Actual cost)`. Some project names contain commas. `Labels` is repeated, as Jira "
+      "writes it: one data-quality note says the first is read.")
     w("- Sales & Marketing and G&A: revenue 0 → `ebitda_margin` and `cost_to_revenue` null.")
     w("- Dates: wide CSV months as `May 2025`; xlsx periods are real date cells (`mmm yyyy`); ledger dates "
-      "`31.07.2026`; project dates day-first `dd/mm/yyyy`; NPS `2026-03-31 10:15:00` (Qualtrics RecordedDate); CSAT `2026-03-31 14:02:11` (Solved at); "
-      "subscriptions `2026-03-31 09:41` (UTC).")
+      "`31.07.2026`; project dates as Jira writes them (`31/Oct/26 12:00 AM`); NPS `2026-03-31 10:15:00` (Qualtrics "
+      "RecordedDate); CSAT `2026-03-31 14:02:11` (Solved at); subscriptions `2026-03-31 09:41` (UTC).")
     w("")
     text = "\n".join(out)
     DOC.parent.mkdir(parents=True, exist_ok=True)
@@ -1603,9 +1724,14 @@ def main() -> int:
          "semicolon-delimited, LF, decimal comma `12.345,67`, dates `31.07.2026`; 2026-07..2026-10; "
          "categories Revenue / Cost of sales / Operating expenses / D&A / Interest"),
         (write_deliverables(items), "deliveries",
-         "comma-delimited, CRLF, dates `dd/mm/yyyy`, blank Delivered Date = not delivered, costs `18500.00`"),
+         "Jira Cloud CSV: `Issue key`, `Due date`/`Resolved` as `31/Oct/26 12:00 AM`, blank Resolved = not delivered, "
+         "department in `Custom field (Team)`, client and costs (`18500.00`) in custom fields, `Labels` twice"),
         (write_workforce(workforce), "workforce",
          "tab-delimited, LF, months `2025-05`, six delivery departments in `Team`"),
+        (write_time_entries(workforce), "workforce (time entries)",
+         "Toggl Track detailed report, UTF-8 with BOM, one row per entry, `Duration` `HH:MM:SS`, `Billable` Yes/No; "
+         "no team column: `[people]` in `coo-dashboard.toml` places each person; billable hours add up to "
+         "`hr/workforce.tsv`'s, which gives FTE and available hours"),
         (write_nps(responses), "nps",
          "Qualtrics export: three header rows, every field quoted, comments with commas and embedded newlines; "
          "`Segment` = department; includes the one invalid row (score 11), two previews and one abandoned response"),
@@ -1617,6 +1743,7 @@ def main() -> int:
                     "Stripe subscriptions export: comma-delimited, amounts `4250.00`, `YYYY-MM-DD HH:MM` UTC, "
                     "month/year intervals, quantities, trials; `Segment (metadata)` = department"))
 
+    write_people_settings(workforce)
     m = compute_metrics()
     problems = check(m, finance)
     files = [(rel(p), kind, quirks, count_data_rows(p)) for p, kind, quirks in written]

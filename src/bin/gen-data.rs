@@ -3,6 +3,7 @@
 //! `cargo run --release --bin gen-data -- --scale 1000000 --out /tmp/ref` writes the reference set:
 //! N NPS responses, N CSAT ratings, N/10 deliveries, N/5 customers, and finance and workforce for
 //! 200 departments × 36 months (2023-11 … 2026-10). The same N always gives the same bytes.
+//! `--time-entries M` adds a time tracker's detailed report of M entries.
 
 use std::path::PathBuf;
 
@@ -24,6 +25,10 @@ struct Args {
     /// Months of history, ending 2026-10.
     #[arg(long, default_value_t = 36)]
     months: u32,
+    /// Time entries of a time tracker's detailed report (Toggl layout) in `time_entries.csv`,
+    /// with the `[people]` settings that place its 500 people in `coo-dashboard.toml`.
+    #[arg(long, default_value_t = 0)]
+    time_entries: usize,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -34,6 +39,7 @@ fn main() -> anyhow::Result<()> {
             responses: args.scale,
             departments: args.departments,
             months: args.months,
+            time_entries: args.time_entries,
         },
     )
 }

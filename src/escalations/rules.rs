@@ -37,7 +37,7 @@ pub const MIN_ANOMALY_HISTORY: usize = 6;
 pub const MAX_MONTHS: usize = 1200;
 
 /// Sections of the settings file that belong to other parts of the app.
-const OTHER_SECTIONS: [&str; 1] = ["mapping"];
+const OTHER_SECTIONS: [&str; 3] = ["mapping", "people", "capacity"];
 
 /// A `--rules` file that could not be read at all (a wrong path, most likely).
 #[derive(Debug, Error)]
@@ -284,10 +284,12 @@ impl Rules {
                 "anomaly" => layer.read_anomaly(&mut self.anomaly, key, value),
                 name if OTHER_SECTIONS.contains(&name) => {}
                 name => {
-                    let known = ["metrics", "trend", "anomaly", "mapping"];
+                    let known = [
+                        "metrics", "trend", "anomaly", "mapping", "people", "capacity",
+                    ];
                     let hint = match closest_match(name, known.iter().copied()) {
                         Some(index) => format!("did you mean [{}]?", known[index]),
-                        None => "the sections are [metrics.NAME], [trend], [anomaly] and [mapping.\"Header\"]".to_string(),
+                        None => "the sections are [metrics.NAME], [trend], [anomaly], [mapping.\"Header\"], [people] and [capacity]".to_string(),
                     };
                     layer.problem(
                         key.span(),

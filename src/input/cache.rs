@@ -25,7 +25,7 @@ use crate::model::{
 pub const CACHE_DIR: &str = ".coo-dashboard/cache";
 
 /// Bump whenever reading a file changes what it yields, so old entries are not used.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 const EXTENSION: &str = "bin";
 
@@ -67,15 +67,18 @@ impl Key {
     }
 
     /// The key of a whole folder's combined reading: its files in order, each with its name and
-    /// the key of its bytes (or the problem that kept it from being read), and the mappings.
+    /// the key of its bytes (or the problem that kept it from being read), the mappings, and
+    /// the settings combining applies (`[people]`, `[capacity]`: `settings` is their hash).
     /// `None` when a file could not be read (its problem may be passing: read it again).
     pub fn folder<'a>(
         files: impl Iterator<Item = (&'a str, Result<Key, &'a str>)>,
         mappings: &UserMappings,
+        settings: u64,
     ) -> Option<Key> {
         let mut hasher = Xxh3::new();
         hasher.update(b"folder");
         hasher.update(&Key::new(&[], "", mappings).0.to_le_bytes());
+        hasher.update(&settings.to_le_bytes());
         for (name, key) in files {
             hasher.update(name.as_bytes());
             hasher.update(&[0]);

@@ -19,9 +19,10 @@ use rayon::slice::ParallelSliceMut;
 use xxhash_rust::xxh3::Xxh3Builder;
 
 use super::rows::{Category, Parsed, ParsedRows, Posting};
+use crate::config::{CONFIG_FILE, Staffing};
 use crate::model::{
     Action, CsatRating, CustomerRow, CustomerSummaryRow, DataQualityIssue, Dataset, DeliveryRow,
-    DepartmentId, FinanceRow, Month, NpsResponse, RowRef, SourceSummary, WorkforceRow,
+    DepartmentId, FinanceRow, Month, NpsResponse, RowRef, SourceSummary, TimeEntry, WorkforceRow,
 };
 
 /// Drops counted per (dropped file, file that explains the drop), with the first lines involved.
@@ -239,7 +240,7 @@ fn posting_as_row(posting: &Posting) -> FinanceRow {
 
 /// Combines every file's rows into the dataset's per-kind tables. `files` are in natural path
 /// order (source index order); each row knows its source.
-pub fn combine(files: Vec<ParsedRows>, dataset: &mut Dataset) {
+pub fn combine(files: Vec<ParsedRows>, dataset: &mut Dataset, staffing: &Staffing) {
     let mut drops = Drops::default();
 
     // Every file's rows, per kind, in file order; exact repeats are found per kind.
@@ -251,6 +252,7 @@ pub fn combine(files: Vec<ParsedRows>, dataset: &mut Dataset) {
     let mut csat = Vec::new();
     let mut customers = Vec::new();
     let mut summaries = Vec::new();
+    let mut time_entries = Vec::new();
     for rows in files {
         match rows {
             ParsedRows::FinanceWide(rows) => append(&mut finance_wide, rows),
@@ -265,6 +267,7 @@ pub fn combine(files: Vec<ParsedRows>, dataset: &mut Dataset) {
                 append(&mut nps, nps_rows);
                 append(&mut csat, csat_rows);
             }
+            ParsedRows::TimeEntries(rows) => append(&mut time_entries, rows),
         }
     }
     let finance_wide = drop_exact_duplicates(finance_wide, &mut drops);
@@ -281,6 +284,7 @@ pub fn combine(files: Vec<ParsedRows>, dataset: &mut Dataset) {
         .collect();
     let customers = drop_exact_duplicates(customers, &mut drops);
     let summaries = drop_exact_duplicates(summaries, &mut drops);
+    let time_entries = drop_exact_duplicates(time_entries, &mut drops);
 
     // Finance: wide rows and ledger postings grouped per month × department; newest file wins.
     // A ledger group ranks as its newest file but each file's postings are counted on that file.
@@ -347,8 +351,22 @@ pub fn combine(files: Vec<ParsedRows>, dataset: &mut Dataset) {
         available_hours: rows.iter().map(|r| r.available_hours).sum(),
         billable_hours: rows.iter().map(|r| r.billable_hours).sum(),
         output_units: sum_optional(rows.iter().map(|r| r.output_units)),
+        tracked_hours: sum_optional(rows.iter().map(|r| r.tracked_hours)),
     })
     .collect();
+    if let Some(first) = time_entries.first() {
+        let first_file = dataset
+            .sources
+            .get(first.origin.source as usize)
+            .map_or_else(String::new, |source| source.file.clone());
+        let tracked = time_tracked_months(time_entries, staffing, dataset);
+        dataset.workforce = with_time_tracked(
+            std::mem::take(&mut dataset.workforce),
+            tracked,
+            &first_file,
+            &mut dataset.data_quality,
+        );
+    }
 
     dataset.customer_summaries = newest_per_key(
         summaries
@@ -390,4 +408,165 @@ pub fn combine(files: Vec<ParsedRows>, dataset: &mut Dataset) {
             .rows_read
             .saturating_sub(summary.rows_rejected + summary.rows_ignored + summary.rows_duplicate);
     }
+}
+
+/// Per month × department from time entries (SPEC §2b): billable and tracked hours, FTE as the
+/// people who logged time, available hours as FTE × `hours_per_fte_month`. A person who logged
+/// time for several departments in a month counts as a share of one FTE in each, by the hours
+/// logged there (equal shares when they logged no hours), so departments add up to the
+/// company's distinct people. The department is the export's own group, else `[people]`, else
+/// none (company totals only, one entry per file).
+fn time_tracked_months(
+    entries: Vec<Parsed<TimeEntry>>,
+    staffing: &Staffing,
+    dataset: &mut Dataset,
+) -> Vec<WorkforceRow> {
+    use rustc_hash::{FxHashMap, FxHashSet};
+    type Logged = Vec<(Option<DepartmentId>, f64, f64)>;
+    let first_file = entries
+        .first()
+        .and_then(|parsed| dataset.sources.get(parsed.origin.source as usize))
+        .map_or_else(String::new, |source| source.file.clone());
+    let mut from_settings: FxHashMap<u64, Option<DepartmentId>> = FxHashMap::default();
+    let mut per_person: FxHashMap<(Month, u64), Logged> = FxHashMap::default();
+    // Per file: the people without a department and the first line of one.
+    let mut unplaced: FxHashMap<u32, (u32, FxHashSet<u64>)> = FxHashMap::default();
+    for parsed in entries {
+        let entry = parsed.row;
+        let department = entry.department.or_else(|| {
+            *from_settings.entry(entry.person).or_insert_with(|| {
+                staffing
+                    .people
+                    .get(&entry.person)
+                    .or_else(|| {
+                        entry
+                            .person_alias
+                            .and_then(|alias| staffing.people.get(&alias))
+                    })
+                    .and_then(|name| dataset.departments.intern(name))
+            })
+        });
+        if department.is_none() {
+            let (_, people) = unplaced
+                .entry(parsed.origin.source)
+                .or_insert((parsed.origin.line, FxHashSet::default()));
+            people.insert(entry.person);
+        }
+        let logged = per_person
+            .entry((Month::of(entry.date), entry.person))
+            .or_default();
+        let billable = if entry.billable { entry.hours } else { 0.0 };
+        match logged.iter_mut().find(|(d, ..)| *d == department) {
+            Some((_, tracked, billed)) => {
+                *tracked += entry.hours;
+                *billed += billable;
+            }
+            None => logged.push((department, entry.hours, billable)),
+        }
+    }
+    let mut unplaced: Vec<_> = unplaced.into_iter().collect();
+    unplaced.sort_unstable_by_key(|(source, _)| *source);
+    for (source, (line, people)) in unplaced {
+        let file = dataset
+            .sources
+            .get(source as usize)
+            .map_or_else(String::new, |s| s.file.clone());
+        dataset.data_quality.push(DataQualityIssue {
+            file,
+            line: Some(line as usize),
+            column: None,
+            value: None,
+            problem: format!(
+                "{} person(s) logged time with no department (no group in the export and none under [people] in {CONFIG_FILE}; first at line {line}); their hours count in company totals only — add them under [people] to place them",
+                people.len()
+            ),
+            action: Action::RowKept,
+        });
+    }
+    let mut months: FxHashMap<(Month, Option<DepartmentId>), (f64, f64, f64)> =
+        FxHashMap::default();
+    let mut split = 0usize;
+    for ((month, _), logged) in per_person {
+        let total: f64 = logged.iter().map(|(_, tracked, _)| tracked).sum();
+        split += usize::from(logged.len() > 1);
+        let parts = logged.len() as f64;
+        for (department, tracked, billed) in logged {
+            let share = if total > 0.0 {
+                tracked / total
+            } else {
+                1.0 / parts
+            };
+            let sums = months.entry((month, department)).or_default();
+            sums.0 += share;
+            sums.1 += tracked;
+            sums.2 += billed;
+        }
+    }
+    if split > 0 {
+        dataset.data_quality.push(DataQualityIssue {
+            file: first_file.clone(),
+            line: None,
+            column: None,
+            value: None,
+            problem: format!("{split} person-month(s) of time entries span several departments; each such person counts as a share of one FTE in each department, by the hours logged there"),
+            action: Action::Assumed,
+        });
+    }
+    let mut rows: Vec<WorkforceRow> = months
+        .into_iter()
+        .map(
+            |((month, department), (fte, tracked, billable))| WorkforceRow {
+                month,
+                department,
+                fte,
+                available_hours: fte * staffing.hours_per_fte_month,
+                billable_hours: billable,
+                output_units: None,
+                tracked_hours: Some(tracked),
+            },
+        )
+        .collect();
+    rows.sort_unstable_by_key(|row| (row.month, row.department));
+    rows
+}
+
+/// Monthly workforce rows and time-tracked months together: where both give a month ×
+/// department, the workforce file's FTE, available hours and output stay (SPEC §2b) and the
+/// time entries give billable and tracked hours.
+fn with_time_tracked(
+    monthly: Vec<WorkforceRow>,
+    tracked: Vec<WorkforceRow>,
+    file: &str,
+    issues: &mut Vec<DataQualityIssue>,
+) -> Vec<WorkforceRow> {
+    let mut by_key: HashMap<(Month, Option<DepartmentId>), WorkforceRow> = monthly
+        .into_iter()
+        .map(|row| ((row.month, row.department), row))
+        .collect();
+    let mut both = 0usize;
+    for row in tracked {
+        match by_key.get_mut(&(row.month, row.department)) {
+            Some(monthly) => {
+                both += 1;
+                monthly.billable_hours = row.billable_hours;
+                monthly.tracked_hours = row.tracked_hours;
+            }
+            None => {
+                by_key.insert((row.month, row.department), row);
+            }
+        }
+    }
+    if both > 0 {
+        issues.push(DataQualityIssue {
+            file: file.to_string(),
+            line: None,
+            column: None,
+            value: None,
+            problem: format!("{both} month × department(s) are in both a workforce file and time entries: FTE and available hours come from the workforce file, billable and tracked hours from the time entries"),
+            action: Action::Assumed,
+        });
+    }
+    let mut rows: Vec<WorkforceRow> = by_key.into_values().collect();
+    rows.sort_unstable_by_key(|row| (row.month, row.department));
+    rows
 }

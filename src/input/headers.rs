@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use super::trackers::TrackerColumns;
 use crate::model::{Kind, Shape};
 
 /// A column the app understands. Names are the canonical column names of SPEC §2.
@@ -56,10 +57,16 @@ pub enum Field {
     TrialEnd,
     /// When a subscription was canceled (it ends then only when its status says so).
     CanceledAt,
+    /// A time entry's duration (time-tracker exports, SPEC §2b).
+    Hours,
+    /// Whether a time entry is billable (`Yes`/`No`, `true`/`false`).
+    Billable,
+    /// Who logged a time entry (email, user name).
+    Person,
 }
 
 impl Field {
-    pub const ALL: [Field; 40] = [
+    pub const ALL: [Field; 43] = [
         Field::Month,
         Field::Date,
         Field::Department,
@@ -100,6 +107,9 @@ impl Field {
         Field::IntervalCount,
         Field::TrialEnd,
         Field::CanceledAt,
+        Field::Hours,
+        Field::Billable,
+        Field::Person,
     ];
 
     pub fn name(self) -> &'static str {
@@ -144,7 +154,18 @@ impl Field {
             Field::IntervalCount => "interval_count",
             Field::TrialEnd => "trial_end",
             Field::CanceledAt => "canceled_at",
+            Field::Hours => "hours",
+            Field::Billable => "billable",
+            Field::Person => "person",
         }
+    }
+
+    /// The field the built-in alias table reads a normalised header as, if any.
+    pub fn from_alias(normalised: &str) -> Option<Field> {
+        ALIASES
+            .iter()
+            .find(|(_, aliases)| aliases.contains(&normalised))
+            .map(|(field, _)| *field)
     }
 
     /// The field a canonical name (as written in a mapping) stands for.
@@ -829,6 +850,8 @@ pub struct HeaderMap {
     pub score_hint: Option<ScoreHint>,
     /// Columns that name a field another column already feeds: (position, the other position).
     pub duplicates: Vec<(usize, usize)>,
+    /// The columns only a tracker's export has (SPEC §2b), when the header is one.
+    pub tracker: Option<Box<TrackerColumns>>,
 }
 
 impl HeaderMap {
@@ -887,6 +910,7 @@ impl HeaderMap {
             fields,
             score_hint,
             duplicates,
+            tracker: None,
         }
     }
 

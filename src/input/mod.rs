@@ -12,6 +12,7 @@ pub mod reader;
 pub mod rows;
 pub mod statement;
 pub mod survey;
+pub mod trackers;
 pub mod values;
 
 use std::ops::ControlFlow;
@@ -20,14 +21,14 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 use walkdir::WalkDir;
 
-use crate::config::{self, CONFIG_FILE};
+use crate::config::{self, CONFIG_FILE, Staffing};
 use rayon::prelude::*;
 
 use crate::model::{
     Action, ColumnMapping, DataQualityIssue, Dataset, DepartmentId, Kind, Shape, SourceSummary,
 };
 use cache::Cache;
-use headers::{HeaderMap, Recognised, UserMappings};
+use headers::{HeaderMap, Recognised, UserMappings, normalise_header};
 use reader::{RawTable, ReadError, SUPPORTED_EXTENSIONS, TableRows};
 use rows::ParsedRows;
 
@@ -88,6 +89,9 @@ pub struct LoadOptions {
     pub source_departments: Option<config::SourceDepartments>,
     /// Use and fill the reading cache in `DATA_DIR/.coo-dashboard/cache/` (see [`cache`]).
     pub use_cache: bool,
+    /// `[people]` and `[capacity]` for time entries; when `None`, the data folder's
+    /// `coo-dashboard.toml` is read.
+    pub staffing: Option<Staffing>,
 }
 
 impl Default for LoadOptions {
@@ -96,6 +100,7 @@ impl Default for LoadOptions {
             mappings: None,
             source_departments: None,
             use_cache: true,
+            staffing: None,
         }
     }
 }
@@ -222,12 +227,31 @@ pub fn load_folder(data_dir: &Path, options: &LoadOptions) -> Result<Dataset, Lo
         }
     };
 
+    let staffing = match &options.staffing {
+        Some(staffing) => staffing.clone(),
+        None => {
+            let (staffing, problems) = config::load_staffing(data_dir);
+            for problem in problems {
+                dataset.data_quality.push(DataQualityIssue {
+                    file: CONFIG_FILE.to_string(),
+                    line: problem.line,
+                    column: problem.key.clone(),
+                    value: None,
+                    problem: problem.message,
+                    action: Action::Assumed,
+                });
+            }
+            staffing
+        }
+    };
+
     Ok(read_found(
         data_dir,
         discover(data_dir),
         &Settings {
             mappings: &mappings,
             source_departments: &source_departments,
+            staffing: &staffing,
         },
         options,
         dataset,
@@ -263,6 +287,7 @@ fn config_problem(problem: config::ConfigProblem, what: &str) -> DataQualityIssu
 struct Settings<'a> {
     mappings: &'a UserMappings,
     source_departments: &'a config::SourceDepartments,
+    staffing: &'a Staffing,
 }
 
 impl Settings<'_> {
@@ -362,7 +387,8 @@ fn read_found(
                 }
                 (Found::Problem { relative, .. }, Ok(_)) => (relative.as_str(), Err("")),
             });
-        cache::Key::folder(files, mappings).map(|key| key.and(&settings.after_reading()))
+        cache::Key::folder(files, settings.mappings, settings.staffing.fingerprint())
+            .map(|key| key.and(&settings.after_reading()))
     });
     let file_keys: Vec<cache::Key> = fetched
         .iter()
@@ -433,7 +459,7 @@ fn read_found(
             "the data folder disappeared while it was being read; the figures rest only on the files read before that — reload when the folder is back".to_string(),
         ));
     }
-    combine::combine(parsed_files, &mut dataset);
+    combine::combine(parsed_files, &mut dataset, settings.staffing);
     dataset.shrink_to_fit();
     if let Some(cache) = &cache {
         let mut keep = file_keys;
@@ -625,7 +651,11 @@ pub fn load_single(bytes: &[u8], file_name: &str) -> Dataset {
         &UserMappings::new(),
         &mut dataset,
     );
-    combine::combine(rows.into_iter().collect(), &mut dataset);
+    combine::combine(
+        rows.into_iter().collect(),
+        &mut dataset,
+        &config::Staffing::default(),
+    );
     dataset
 }
 
@@ -685,6 +715,10 @@ fn find_header(
             .map(|cell| cell.as_text().trim().to_string())
             .collect();
         let header = HeaderMap::new(&headers, mappings);
+        if let Some((header, recognised)) = trackers::reinterpret(&header, mappings) {
+            found = Some((index - 1, header, recognised));
+            return ControlFlow::Break(());
+        }
         if let Some(recognised) = header.recognise() {
             found = Some((index - 1, header, recognised));
             return ControlFlow::Break(());
@@ -747,6 +781,31 @@ fn leading_rows(table: &RawTable, count: usize) -> Vec<Vec<String>> {
         }
     });
     leading
+}
+
+/// The one entry for a header that repeats column names (Jira writes `Labels` five times): the
+/// first of each is read, the rest ignored (SPEC §2b).
+fn repeated_names(headers: &[String]) -> Option<String> {
+    let mut counts: Vec<(&str, String, usize)> = Vec::new();
+    for header in headers.iter().filter(|h| !h.trim().is_empty()) {
+        let key = normalise_header(header);
+        match counts.iter_mut().find(|(_, k, _)| *k == key) {
+            Some(entry) => entry.2 += 1,
+            None => counts.push((header.as_str(), key, 1)),
+        }
+    }
+    let repeated: Vec<String> = counts
+        .iter()
+        .filter(|(_, _, count)| *count > 1)
+        .map(|(name, _, count)| format!("{name} ×{count}"))
+        .collect();
+    (!repeated.is_empty()).then(|| {
+        format!(
+            "{} column name(s) appear more than once ({}); the first column of each is read and the others ignored",
+            repeated.len(),
+            repeated.join(", ")
+        )
+    })
 }
 
 /// The widest of a table's leading rows.
@@ -815,6 +874,16 @@ fn parse_first_recognised(
                 action: Action::Assumed,
             });
         }
+        if let Some(problem) = repeated_names(&header.headers) {
+            dataset.data_quality.push(DataQualityIssue {
+                file: relative.to_string(),
+                line: Some(header_line),
+                column: None,
+                value: None,
+                problem,
+                action: Action::ColumnIgnored,
+            });
+        }
         let outcome = rows::parse_rows(
             recognised,
             &header,
@@ -825,11 +894,14 @@ fn parse_first_recognised(
             &mut dataset.departments,
         );
         for &(position, winner) in &header.duplicates {
-            if outcome
+            let is_label = outcome
                 .label_columns
                 .iter()
-                .any(|&(label, _)| label == position)
-            {
+                .any(|&(label, _)| label == position);
+            // A repeated name is said once for the file by `repeated_names`.
+            let repeats_its_name = normalise_header(&header.headers[position])
+                == normalise_header(&header.headers[winner]);
+            if is_label || repeats_its_name {
                 continue;
             }
             dataset.data_quality.push(DataQualityIssue {
@@ -849,6 +921,7 @@ fn parse_first_recognised(
         let (kind, shape) = (outcome.kind, outcome.shape);
         let detection = outcome
             .detection
+            .or_else(|| trackers::detection(&header, shape))
             .or_else(|| match (kind, header.score_hint) {
                 (Kind::Nps, _) => {
                     Some("the score column's header speaks of recommending".to_string())
@@ -917,6 +990,17 @@ fn parse_first_recognised(
                     }),
             )
             .collect();
+        let tracker_columns = header
+            .tracker
+            .as_ref()
+            .map(|tracker| tracker.read_as())
+            .unwrap_or_default();
+        for &(position, column) in &tracker_columns {
+            summary.columns.push(ColumnMapping {
+                header: header.headers[position].clone(),
+                column: column.to_string(),
+            });
+        }
         summary.ignored_columns = header
             .fields
             .iter()
@@ -929,14 +1013,19 @@ fn parse_first_recognised(
                         .label_columns
                         .iter()
                         .any(|&(label, _)| label == *position)
+                    && !tracker_columns.iter().any(|(p, _)| p == position)
             })
             .map(|(_, (_, name))| name.clone())
             .collect();
         return Some(outcome.rows);
     }
+    let tracker_lacks = closest
+        .as_ref()
+        .and_then(|closest| trackers::missing(closest, mappings));
     let problem = match closest.as_ref().and_then(HeaderMap::closest_shape) {
         _ if refused.is_some() => refused.unwrap_or_default(),
         _ if survey_tool.is_some() => survey_tool.unwrap_or_default(),
+        _ if tracker_lacks.is_some() => tracker_lacks.unwrap_or_default(),
         Some((kind, shape, missing)) => {
             let missing: Vec<&str> = missing.iter().map(|f| f.name()).collect();
             let shape_name = match shape {
@@ -1033,6 +1122,7 @@ mod tests {
             &Settings {
                 mappings: &UserMappings::new(),
                 source_departments: &config::SourceDepartments::new(),
+                staffing: &Staffing::default(),
             },
             &LoadOptions::default(),
             Dataset::default(),

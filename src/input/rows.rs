@@ -16,13 +16,15 @@ use super::survey::{
     CsatCell, Label, NotAResponse, SurveyScan, csat_cell, is_more_header, not_a_response,
     nps_score, scale_from_header,
 };
+use super::trackers;
 use super::values::{
     DateOrder, DateOrderTally, NumberStyle, NumberStyleTally, excel_serial_date, parse_date,
     parse_month, parse_number,
 };
 use crate::model::{
     Action, CsatRating, CsatScale, CustomerRow, CustomerSummaryRow, DataQualityIssue, DeliveryRow,
-    DepartmentId, Departments, FinanceRow, Kind, Month, NpsResponse, RowRef, Shape, WorkforceRow,
+    DepartmentId, Departments, FinanceRow, Kind, Month, NpsResponse, RowRef, Shape, TimeEntry,
+    WorkforceRow, person_key,
 };
 
 /// A typed row with where it came from and a fingerprint of its raw cells (for exact-duplicate
@@ -67,6 +69,8 @@ pub enum ParsedRows {
     /// A file of several survey types split by row (SPEC §2b): its NPS responses and its CSAT
     /// ratings.
     Surveys(Vec<Parsed<NpsResponse>>, Vec<Parsed<CsatRating>>),
+    /// A time tracker's entries, summed into workforce months when the folder is combined.
+    TimeEntries(Vec<Parsed<TimeEntry>>),
 }
 
 impl ParsedRows {
@@ -81,6 +85,7 @@ impl ParsedRows {
             ParsedRows::Customers(rows) => rows.len(),
             ParsedRows::CustomerSummary(rows) => rows.len(),
             ParsedRows::Surveys(nps, csat) => nps.len() + csat.len(),
+            ParsedRows::TimeEntries(rows) => rows.len(),
         }
     }
 
@@ -122,6 +127,7 @@ impl ParsedRows {
                 outer(nps, source);
                 outer(csat, source);
             }
+            ParsedRows::TimeEntries(rows) => outer(rows, source),
         }
     }
 
@@ -142,6 +148,7 @@ impl ParsedRows {
                 each(nps, change);
                 each(csat, change);
             }
+            ParsedRows::TimeEntries(rows) => each(rows, change),
         }
     }
 }
@@ -174,7 +181,7 @@ macro_rules! typed_row {
 }
 
 typed_row!(
-    FinanceRow, Posting, WorkforceRow, CustomerSummaryRow;
+    FinanceRow, Posting, WorkforceRow, CustomerSummaryRow, TimeEntry;
     with origin DeliveryRow, NpsResponse, CsatRating, CustomerRow
 );
 
@@ -232,6 +239,7 @@ const NUMBER_FIELDS: &[Field] = &[
     Field::CustomersStart,
     Field::ChurnedCustomers,
     Field::NewCustomers,
+    Field::Hours,
 ];
 
 const DATE_FIELDS: &[Field] = &[
@@ -323,6 +331,108 @@ impl<'a> Columns<'a> {
         }
     }
 
+    /// The row's department as written: its department column, or for a tracker's export the
+    /// first non-empty of its department sources (SPEC §2b).
+    fn department_text<'r>(&self, row: &RowView<'r>) -> Option<std::borrow::Cow<'r, str>> {
+        match &self.header.tracker {
+            Some(tracker) => trackers::first_filled(&tracker.departments, |position| {
+                Self::cell_text(row.get(position))
+            }),
+            None => self.text_ref(row, Field::Department),
+        }
+    }
+
+    fn position_of(&self, field: Field) -> usize {
+        self.header.position(field).unwrap_or(usize::MAX)
+    }
+
+    fn column_name(&self, field: Field) -> &'a str {
+        self.header
+            .position(field)
+            .map_or(field.name(), |position| {
+                self.header.headers[position].as_str()
+            })
+    }
+
+    /// A time entry's hours: `HH:MM:SS`, `H:MM` or decimal hours (SPEC §2b), never negative.
+    fn hours(&self, row: &RowView<'_>) -> Result<f64, Problem> {
+        let (cell, column) = self
+            .cell(row, Field::Hours)
+            .ok_or_else(|| self.blank(row, Field::Hours))?;
+        let hours = match cell {
+            CellRef::Text(text) => match trackers::clock_hours(text) {
+                Some(hours) => hours.map_err(|problem| Self::problem(column, cell, problem))?,
+                None => self.required_number(row, Field::Hours)?,
+            },
+            _ => self.required_number(row, Field::Hours)?,
+        };
+        if hours < 0.0 {
+            return Err(Self::problem(column, cell, format!("{column} is negative")));
+        }
+        Ok(hours)
+    }
+
+    /// The decimal duration beside an `HH:MM:SS` one (Clockify writes both), with its column.
+    fn decimal_hours(&self, row: &RowView<'_>) -> Option<(f64, usize)> {
+        let position = self.header.tracker.as_ref()?.decimal_hours?;
+        let value = match row.get(position) {
+            CellRef::Number(number) => number,
+            CellRef::Text(text) => {
+                let style = self
+                    .number_styles
+                    .get(&Field::Hours)
+                    .copied()
+                    .unwrap_or_default();
+                parse_number(text, style).ok().flatten()?
+            }
+            _ => return None,
+        };
+        Some((value, position))
+    }
+
+    /// Who logged a time entry: the key of their email (else user name, else first and last
+    /// name), and the key of the other name where the export has both.
+    fn person(&self, row: &RowView<'_>) -> Result<(u64, Option<u64>), Problem> {
+        let tracker = self.header.tracker.as_ref();
+        let user = tracker
+            .and_then(|t| t.user)
+            .and_then(|position| self.text_at(row, position))
+            .and_then(|user| person_key(&user));
+        let other = user.or_else(|| {
+            let (first, last) = tracker?.first_last?;
+            let first = self.text_at(row, first).unwrap_or_default();
+            let last = last
+                .and_then(|position| self.text_at(row, position))
+                .unwrap_or_default();
+            person_key(&format!("{first} {last}"))
+        });
+        let key = self
+            .text_ref(row, Field::Person)
+            .and_then(|main| person_key(&main))
+            .or(other)
+            .ok_or_else(|| Problem {
+                column: self.column_name(Field::Person).to_string(),
+                value: String::new(),
+                problem: "the entry names no person (email or user); it is needed to count FTE"
+                    .to_string(),
+            })?;
+        let alias = other.filter(|alias| *alias != key);
+        Ok((key, alias))
+    }
+
+    /// Whether the file has a column the department can come from.
+    fn has_department_column(&self) -> bool {
+        match &self.header.tracker {
+            Some(tracker) => !tracker.departments.is_empty(),
+            None => self.header.has(Field::Department),
+        }
+    }
+
+    /// The text at `position`, trimmed; `None` when blank.
+    fn text_at<'r>(&self, row: &RowView<'r>, position: usize) -> Option<std::borrow::Cow<'r, str>> {
+        Self::cell_text(row.get(position))
+    }
+
     fn text(&self, row: &RowView<'_>, field: Field) -> Option<String> {
         self.text_ref(row, field).map(|text| text.into_owned())
     }
@@ -330,6 +440,10 @@ impl<'a> Columns<'a> {
     /// The cell as trimmed text, borrowed where the cell is text; `None` when blank.
     fn text_ref<'r>(&self, row: &RowView<'r>, field: Field) -> Option<std::borrow::Cow<'r, str>> {
         let (cell, _) = self.cell(row, field)?;
+        Self::cell_text(cell)
+    }
+
+    fn cell_text<'r>(cell: CellRef<'r>) -> Option<std::borrow::Cow<'r, str>> {
         let text: std::borrow::Cow<'r, str> = match cell {
             CellRef::Text(text) => text.trim().into(),
             CellRef::Number(number) if number.fract() == 0.0 && number.abs() < 1e15 => {
@@ -848,6 +962,12 @@ pub fn parse_rows(
     let mut rejected = 0usize;
     let mut ignored_categories: HashMap<String, (usize, usize)> = HashMap::new();
     let mut without_department: Option<(usize, usize)> = None;
+    // Per file, counted once each (SPEC §2b): (first line, count[, example]).
+    let mut several_groups: Option<(usize, usize, String)> = None;
+    let mut not_done: Option<(usize, usize, String)> = None;
+    let mut without_due: Option<(usize, usize)> = None;
+    let mut blank_billable: Option<(usize, usize)> = None;
+    let mut durations_disagree: Option<(usize, usize, String)> = None;
 
     let mut reject = |issues: &mut Vec<DataQualityIssue>, line: usize, problem: Problem| {
         rejected += 1;
@@ -902,7 +1022,17 @@ pub fn parse_rows(
                     });
                     return ControlFlow::Continue(());
                 }
-                let $department = match columns.text_ref($row, Field::Department) {
+                let name = columns.department_text($row);
+                // A time entry's `Group` that lists several groups names no one department.
+                let name = match name {
+                    Some(name) if shape == Shape::TimeEntries && name.contains(',') => {
+                        let entry = several_groups.get_or_insert(($row.line, 0, name.to_string()));
+                        entry.1 += 1;
+                        None
+                    }
+                    other => other,
+                };
+                let $department = match name {
                     Some(name) => match department_ids.get(name.as_ref()) {
                         Some(&id) => id,
                         None => {
@@ -913,7 +1043,7 @@ pub fn parse_rows(
                     },
                     None => None,
                 };
-                if $department.is_none() && header.has(Field::Department) {
+                if $department.is_none() && columns.has_department_column() && shape != Shape::TimeEntries {
                     let entry = without_department.get_or_insert(($row.line, 0));
                     entry.1 += 1;
                 }
@@ -984,6 +1114,35 @@ pub fn parse_rows(
             let id = columns
                 .text(row, Field::Id)
                 .ok_or_else(|| columns.blank(row, Field::Id))?;
+            if let Some(tracker) = &header.tracker {
+                // SPEC §2b: items closed as not done, and items without a due date, are not
+                // deliverables; each is counted once per file.
+                let outcome = tracker
+                    .outcomes
+                    .iter()
+                    .find_map(|&position| {
+                        columns
+                            .text_at(row, position)
+                            .filter(|text| trackers::closed_not_done(text))
+                    })
+                    .map(|text| text.into_owned())
+                    .or_else(|| {
+                        tracker
+                            .canceled
+                            .and_then(|position| columns.text_at(row, position))
+                            .map(|_| "Canceled".to_string())
+                    });
+                if let Some(outcome) = outcome {
+                    let entry = not_done.get_or_insert((row.line, 0, outcome));
+                    entry.1 += 1;
+                    return Ok(None);
+                }
+                if columns.date(row, Field::DueDate)?.is_none() {
+                    let entry = without_due.get_or_insert((row.line, 0));
+                    entry.1 += 1;
+                    return Ok(None);
+                }
+            }
             let due_date = columns.required_date(row, Field::DueDate)?;
             let delivered_date = columns.date(row, Field::DeliveredDate)?;
             let mut optional = |field| {
@@ -1006,6 +1165,54 @@ pub fn parse_rows(
                 origin,
             }))
         }),
+        (Kind::Workforce, Shape::TimeEntries) => {
+            collect!(TimeEntries, |row, _origin, department| {
+                let date = columns.required_date(row, Field::Date)?;
+                let hours = columns.hours(row)?;
+                if let Some((decimal, position)) = columns.decimal_hours(row)
+                    && (decimal - hours).abs() > 0.01
+                {
+                    let decimal = row.get(position).as_text().trim().to_string();
+                    let entry = durations_disagree.get_or_insert((
+                        row.line,
+                        0,
+                        format!(
+                            "{} says {} but {} says {decimal}",
+                            columns.column_name(Field::Hours),
+                            row.get(columns.position_of(Field::Hours)).as_text().trim(),
+                            header.headers[position]
+                        ),
+                    ));
+                    entry.1 += 1;
+                }
+                let billable = match columns.text_ref(row, Field::Billable) {
+                    None => {
+                        let entry = blank_billable.get_or_insert((row.line, 0));
+                        entry.1 += 1;
+                        false
+                    }
+                    Some(text) => trackers::billable_flag(&text).ok_or_else(|| {
+                        let (cell, column) = columns
+                            .cell(row, Field::Billable)
+                            .map_or((CellRef::Empty, "billable"), |found| found);
+                        Columns::problem(
+                            column,
+                            cell,
+                            format!("'{}' is not a billable flag; write Yes or No", text),
+                        )
+                    })?,
+                };
+                let (person, person_alias) = columns.person(row)?;
+                Ok(Some(TimeEntry {
+                    date,
+                    person,
+                    person_alias,
+                    department,
+                    hours,
+                    billable,
+                }))
+            })
+        }
         (Kind::Workforce, _) => collect!(Workforce, |row, _origin, department| {
             let month = columns.month(row, Field::Month)?;
             let fte = columns.required_number(row, Field::Fte)?;
@@ -1040,6 +1247,7 @@ pub fn parse_rows(
                 available_hours,
                 billable_hours,
                 output_units,
+                tracked_hours: None,
             }))
         }),
         (Kind::Nps | Kind::Csat, _) if let Some(split) = split => {
@@ -1380,6 +1588,86 @@ pub fn parse_rows(
             problem: "this customer export has no end or cancellation date (as Stripe's customers export), so it cannot say who left: it gives active customers only — churn, retention and revenue churn need a subscriptions export with its Ended At / Canceled At columns (Stripe: Billing → Subscriptions → Export)".to_string(),
             action: Action::Assumed,
         });
+    }
+    let column_of = |field: Field| header.position(field).map(|p| header.headers[p].clone());
+    let outcome_column = header
+        .tracker
+        .as_ref()
+        .and_then(|t| t.outcomes.first().or(t.canceled.as_ref()))
+        .map(|&p| header.headers[p].clone());
+    let mut once =
+        |line: usize, column: Option<String>, value: Option<String>, problem: String, action| {
+            issues.push(DataQualityIssue {
+                file: file.to_string(),
+                line: Some(line),
+                column,
+                value,
+                problem,
+                action,
+            });
+        };
+    if let Some((line, count, example)) = not_done {
+        ignored += count;
+        once(
+            line,
+            outcome_column,
+            Some(example.clone()),
+            format!(
+                "{count} item(s) were closed without being done (e.g. '{example}'; first at line {line}); they are not deliverables"
+            ),
+            Action::RowSkipped,
+        );
+    }
+    if let Some((line, count)) = without_due {
+        ignored += count;
+        once(
+            line,
+            column_of(Field::DueDate),
+            Some(String::new()),
+            format!(
+                "{count} item(s) have no due date (first at line {line}); they are not deliverables — give them a due date in the tracker to count them"
+            ),
+            Action::RowSkipped,
+        );
+    }
+    if let Some((line, count, example)) = several_groups {
+        let column = header
+            .tracker
+            .as_ref()
+            .and_then(|t| t.departments.first())
+            .map(|&p| header.headers[p].clone());
+        once(
+            line,
+            column,
+            Some(example.clone()),
+            format!(
+                "{count} time entr(ies) name several groups ('{example}'; first at line {line}); the department comes from [people] in {} if set there, else they count in company totals only",
+                crate::config::CONFIG_FILE
+            ),
+            Action::Assumed,
+        );
+    }
+    if let Some((line, count)) = blank_billable {
+        once(
+            line,
+            column_of(Field::Billable),
+            Some(String::new()),
+            format!(
+                "{count} time entr(ies) have a blank billable flag (first at line {line}); they count as not billable"
+            ),
+            Action::Assumed,
+        );
+    }
+    if let Some((line, count, example)) = durations_disagree {
+        once(
+            line,
+            column_of(Field::Hours),
+            None,
+            format!(
+                "{count} time entr(ies) have two durations that disagree (first at line {line}: {example}); the HH:MM:SS duration was used"
+            ),
+            Action::Assumed,
+        );
     }
     if let Some((line, count)) = without_department {
         issues.push(DataQualityIssue {

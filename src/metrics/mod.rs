@@ -46,6 +46,7 @@ pub enum Metric {
     OverdueOpen,
     BudgetOverrunRate,
     Utilization,
+    TrackedUtilization,
     OutputPerFte,
     RevenuePerFte,
     CostPerOutput,
@@ -77,7 +78,7 @@ pub enum Unit {
 }
 
 impl Metric {
-    pub const ALL: [Metric; 26] = [
+    pub const ALL: [Metric; 27] = [
         Metric::Revenue,
         Metric::Cogs,
         Metric::Opex,
@@ -93,6 +94,7 @@ impl Metric {
         Metric::OverdueOpen,
         Metric::BudgetOverrunRate,
         Metric::Utilization,
+        Metric::TrackedUtilization,
         Metric::OutputPerFte,
         Metric::RevenuePerFte,
         Metric::CostPerOutput,
@@ -124,6 +126,7 @@ impl Metric {
             Metric::OverdueOpen => "overdue_open",
             Metric::BudgetOverrunRate => "budget_overrun_rate",
             Metric::Utilization => "utilization",
+            Metric::TrackedUtilization => "tracked_utilization",
             Metric::OutputPerFte => "output_per_fte",
             Metric::RevenuePerFte => "revenue_per_fte",
             Metric::CostPerOutput => "cost_per_output",
@@ -160,6 +163,7 @@ impl Metric {
             Metric::OverdueOpen => "Overdue items",
             Metric::BudgetOverrunRate => "Budget overrun rate",
             Metric::Utilization => "Utilization",
+            Metric::TrackedUtilization => "Tracked utilization",
             Metric::OutputPerFte => "Output per FTE",
             Metric::RevenuePerFte => "Revenue per FTE",
             Metric::CostPerOutput => "Cost per output unit",
@@ -188,6 +192,7 @@ impl Metric {
             | Metric::OnTimeRate
             | Metric::BudgetOverrunRate
             | Metric::Utilization
+            | Metric::TrackedUtilization
             | Metric::Csat
             | Metric::ChurnRate
             | Metric::RetentionRate
@@ -231,6 +236,7 @@ impl Metric {
             Metric::DepreciationAmortization
             | Metric::DeliverablesDue
             | Metric::Utilization
+            | Metric::TrackedUtilization
             | Metric::NpsResponses
             | Metric::CsatResponses => None,
         }

@@ -1,4 +1,5 @@
-//! Resource productivity: utilization, output per FTE, and the finance joins revenue per FTE
+//! Resource productivity: utilization, tracked utilization (billable share of the hours time
+//! entries tracked, SPEC §2b), output per FTE, and the finance joins revenue per FTE
 //! and cost per output unit (finance and workforce matched on month × department; the company
 //! uses company totals of both).
 
@@ -11,13 +12,24 @@ const FTE: usize = 0;
 const AVAILABLE_HOURS: usize = 1;
 const BILLABLE_HOURS: usize = 2;
 const OUTPUT_UNITS: usize = 3;
+const TRACKED_HOURS: usize = 4;
+/// Billable hours of the rows that have tracked hours: a company ratio must not mix in billable
+/// hours from months × departments no time tracker covers.
+const TRACKED_BILLABLE_HOURS: usize = 5;
 
 pub fn compute(
     dataset: &Dataset,
     finance: &GroupSums,
     table: &mut MetricTable,
 ) -> Result<(), MetricsError> {
-    let mut input = GroupInput::new(&["fte", "available_hours", "billable_hours", "output_units"]);
+    let mut input = GroupInput::new(&[
+        "fte",
+        "available_hours",
+        "billable_hours",
+        "output_units",
+        "tracked_hours",
+        "tracked_billable_hours",
+    ]);
     for row in &dataset.workforce {
         input.push(
             row.month,
@@ -27,6 +39,8 @@ pub fn compute(
                 Some(row.available_hours),
                 Some(row.billable_hours),
                 row.output_units,
+                row.tracked_hours,
+                row.tracked_hours.map(|_| row.billable_hours),
             ],
         );
     }
@@ -38,6 +52,12 @@ pub fn compute(
             Metric::Utilization,
             ratio(sums.get(BILLABLE_HOURS), sums.get(AVAILABLE_HOURS)),
         );
+        if sums.get(TRACKED_HOURS).is_some() {
+            put(
+                Metric::TrackedUtilization,
+                ratio(sums.get(TRACKED_BILLABLE_HOURS), sums.get(TRACKED_HOURS)),
+            );
+        }
         if output.is_some() {
             put(Metric::OutputPerFte, ratio(output, fte));
         }

@@ -1066,30 +1066,35 @@ fn productivity_section(html: &mut String, pack: &Pack<'_>) {
         .standings
         .band(Metric::Utilization, None)
         .and_then(|band| Some((band.warning_below?, band.warning_above?)));
-    let company = line_chart(
-        pack,
-        "Utilization, company",
-        Unit::Rate,
-        &[company_line(pack, Metric::Utilization, REVENUE)],
-        None,
-        band,
-    );
+    // Tracked utilization (billable share of the hours time trackers logged) beside it, where
+    // time entries were read.
+    let mut lines = vec![company_line(pack, Metric::Utilization, REVENUE)];
+    let tracked = company_line(pack, Metric::TrackedUtilization, SECONDARY);
+    if tracked.points.iter().any(|(value, _)| value.is_some()) {
+        lines.push(tracked);
+    }
+    let company = line_chart(pack, "Utilization, company", Unit::Rate, &lines, None, band);
     chart_row(html, &utilization_bars(pack, band), &company);
     chart_row(
         html,
         &metric_chart(pack, Metric::RevenuePerFte, REVENUE),
         &metric_chart(pack, Metric::OutputPerFte, SECONDARY),
     );
-    departments_block(
-        html,
-        pack,
-        &[
-            Metric::Utilization,
-            Metric::RevenuePerFte,
-            Metric::OutputPerFte,
-            Metric::CostPerOutput,
-        ],
-    );
+    let tracked_this_month = pack
+        .metrics
+        .get(Metric::TrackedUtilization, None, pack.month)
+        .is_some();
+    let columns: Vec<Metric> = [
+        Metric::Utilization,
+        Metric::TrackedUtilization,
+        Metric::RevenuePerFte,
+        Metric::OutputPerFte,
+        Metric::CostPerOutput,
+    ]
+    .into_iter()
+    .filter(|&metric| metric != Metric::TrackedUtilization || tracked_this_month)
+    .collect();
+    departments_block(html, pack, &columns);
     html.push_str("</section>\n");
 }
 

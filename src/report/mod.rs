@@ -31,7 +31,7 @@ pub const KPI_CARDS: [Metric; 8] = [
 ];
 
 /// The company KPIs of the memo and of the board pack's KPI table, in reading order.
-pub const COMPANY_KPIS: [Metric; 13] = [
+pub const COMPANY_KPIS: [Metric; 14] = [
     Metric::Revenue,
     Metric::Ebitda,
     Metric::EbitdaMargin,
@@ -40,6 +40,7 @@ pub const COMPANY_KPIS: [Metric; 13] = [
     Metric::OnTimeRate,
     Metric::OverdueOpen,
     Metric::Utilization,
+    Metric::TrackedUtilization,
     Metric::RevenuePerFte,
     Metric::Nps,
     Metric::Csat,

@@ -89,6 +89,7 @@ fn report_json_lists_every_sample_file_with_its_kind() {
         ("finance/gl_postings_2026-07_2026-10.csv", "finance"),
         ("helpdesk/csat_2025.csv", "csat"),
         ("helpdesk/csat_2026.csv", "csat"),
+        ("hr/toggl_detailed_2025-05_2026-10.csv", "workforce"),
         ("hr/workforce.tsv", "workforce"),
         ("surveys/nps_export_2025-05_2026-10.csv", "nps"),
     ];
@@ -100,7 +101,12 @@ fn report_json_lists_every_sample_file_with_its_kind() {
     // The Qualtrics export has 1,795 rows below its three header rows (docs/sample_data.md):
     // one score of 11, rejected and listed; two previews and one abandoned response, not
     // responses (ignored); 1,795 − 1 − 3 = 1,791 responses.
-    let nps = &report["sources"][15];
+    let nps = report["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|source| source["file"] == "surveys/nps_export_2025-05_2026-10.csv")
+        .expect("the survey export is a source");
     assert_eq!(nps["rows_read"], 1795);
     assert_eq!(nps["rows_rejected"], 1);
     assert_eq!(nps["rows_ignored"], 3);

@@ -781,10 +781,13 @@ fn export_writes_the_board_pack_and_the_csv_where_the_save_dialog_says_and_names
         .expect("the company margin of 2026-10");
     let value: f64 = margin[3].parse().expect("a number");
     assert!((value - 111_145.34 / 1_932_339.30).abs() < 1e-6, "{value}");
-    // What it rests on: as of 2026-10-31, the shipped rules, one rejected row (the NPS 11).
-    assert_eq!(
-        (&margin[6], &margin[7], &margin[8]),
-        ("2026-10-31", "shipped defaults", "1")
+    // What it rests on: as of 2026-10-31, the shipped rules and the folder's settings (its
+    // `[people]`), one rejected row (the NPS 11).
+    assert_eq!((&margin[6], &margin[8]), ("2026-10-31", "1"));
+    assert!(
+        margin[7].starts_with("shipped defaults + ") && margin[7].ends_with("coo-dashboard.toml"),
+        "{}",
+        &margin[7]
     );
 }
 

@@ -15,6 +15,7 @@ mod reading;
 mod state;
 mod statements;
 mod surveys;
+mod trackers;
 
 use std::path::{Path, PathBuf};
 

@@ -18,16 +18,7 @@ const DEFAULT_BAND: (f64, f64) = (0.65, 0.95);
 
 pub fn productivity_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command>) {
     widgets::view_header_ui(ui, "Productivity", &ctx.context_line());
-    figures_ui(
-        ui,
-        ctx,
-        &[
-            Metric::Utilization,
-            Metric::RevenuePerFte,
-            Metric::OutputPerFte,
-            Metric::CostPerOutput,
-        ],
-    );
+    figures_ui(ui, ctx, &shown_metrics(ctx));
     let band = band(ctx.prepared.status.band(Metric::Utilization, None));
     ui.columns(2, |columns| {
         let title = format!(
@@ -50,6 +41,26 @@ pub fn productivity_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Co
         &format!("Departments, {}", format::month_short(ctx.month)),
         |ui| table_ui(ui, ctx, commands),
     );
+}
+
+/// The view's figures and table columns: tracked utilization (billable share of tracked hours)
+/// beside utilization when time entries give it for the month.
+fn shown_metrics(ctx: &ViewContext<'_>) -> Vec<Metric> {
+    let tracked = ctx
+        .prepared
+        .metrics
+        .get(Metric::TrackedUtilization, None, ctx.month)
+        .is_some();
+    [
+        Metric::Utilization,
+        Metric::TrackedUtilization,
+        Metric::RevenuePerFte,
+        Metric::OutputPerFte,
+        Metric::CostPerOutput,
+    ]
+    .into_iter()
+    .filter(|&metric| metric != Metric::TrackedUtilization || tracked)
+    .collect()
 }
 
 fn band(rules: Option<Band>) -> (f64, f64) {
@@ -210,12 +221,7 @@ fn trend_ui(ui: &mut Ui, ctx: &ViewContext<'_>, band: (f64, f64)) {
 }
 
 fn table_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command>) {
-    let columns = [
-        Metric::Utilization,
-        Metric::RevenuePerFte,
-        Metric::OutputPerFte,
-        Metric::CostPerOutput,
-    ];
+    let columns = shown_metrics(ctx);
     let mut rows: Vec<Option<DepartmentId>> = ctx
         .prepared
         .departments
@@ -242,7 +248,7 @@ fn table_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command>) {
             header.col(|ui| {
                 ui.label(RichText::new("Department").strong());
             });
-            for metric in columns {
+            for &metric in &columns {
                 header
                     .col(|ui| widgets::number_cell_ui(ui, RichText::new(metric.label()).strong()));
             }
@@ -274,7 +280,7 @@ fn table_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command>) {
                         }));
                     }
                 });
-                for metric in columns {
+                for &metric in &columns {
                     let value = ctx.prepared.metrics.value(metric, department, ctx.month);
                     row.col(|ui| widgets::number_cell_ui(ui, format::metric_value(metric, value)));
                 }
