@@ -130,9 +130,11 @@ pub fn run_observed(
     let rules_file = options.rules_file.as_deref().zip(rules_text.as_deref());
     let (mappings, mapping_problems) = settings.mappings();
     let (source_departments, source_problems) = settings.source_departments();
+    let (staffing, staffing_problems) = settings.staffing();
     let load_options = LoadOptions {
         mappings: Some(mappings.clone()),
         source_departments: Some(source_departments),
+        staffing: Some(staffing),
         ..LoadOptions::default()
     };
     let mut dataset = input::load_folder(data_dir, &load_options)?;
@@ -141,7 +143,8 @@ pub fn run_observed(
         mapping_problems
             .into_iter()
             .map(input::mapping_issue)
-            .chain(source_problems.into_iter().map(input::source_setting_issue)),
+            .chain(source_problems.into_iter().map(input::source_setting_issue))
+            .chain(staffing_problems.into_iter().map(input::staffing_issue)),
     );
     for issue in &mut dataset.data_quality {
         bound_echo(issue);

@@ -176,6 +176,14 @@ impl FolderSettings {
             None => (SourceDepartments::new(), Vec::new()),
         }
     }
+
+    /// The `[people]` and `[capacity]` settings, with problems found in them.
+    pub fn staffing(&self) -> (Staffing, Vec<ConfigProblem>) {
+        match self.text() {
+            Some(text) => staffing_from_text(&self.path, text),
+            None => (Staffing::default(), Vec::new()),
+        }
+    }
 }
 
 /// The header mappings of `DATA_DIR/coo-dashboard.toml`, with any problems found in it.
@@ -254,11 +262,7 @@ impl Staffing {
 /// The `[people]` and `[capacity]` settings of `DATA_DIR/coo-dashboard.toml`, with any problems
 /// (a bad value is named with its line and left out; the rest applies).
 pub fn load_staffing(data_dir: &Path) -> (Staffing, Vec<ConfigProblem>) {
-    let path = data_dir.join(CONFIG_FILE);
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return (Staffing::default(), Vec::new());
-    };
-    staffing_from_text(&path, &text)
+    FolderSettings::read(data_dir).staffing()
 }
 
 pub fn staffing_from_text(path: &Path, text: &str) -> (Staffing, Vec<ConfigProblem>) {

@@ -231,16 +231,9 @@ pub fn load_folder(data_dir: &Path, options: &LoadOptions) -> Result<Dataset, Lo
         Some(staffing) => staffing.clone(),
         None => {
             let (staffing, problems) = config::load_staffing(data_dir);
-            for problem in problems {
-                dataset.data_quality.push(DataQualityIssue {
-                    file: CONFIG_FILE.to_string(),
-                    line: problem.line,
-                    column: problem.key.clone(),
-                    value: None,
-                    problem: problem.message,
-                    action: Action::Assumed,
-                });
-            }
+            dataset
+                .data_quality
+                .extend(problems.into_iter().map(staffing_issue));
             staffing
         }
     };
@@ -261,6 +254,19 @@ pub fn load_folder(data_dir: &Path, options: &LoadOptions) -> Result<Dataset, Lo
 /// A problem with the settings' header mappings as the data-quality list shows it.
 pub fn mapping_issue(problem: config::ConfigProblem) -> DataQualityIssue {
     config_problem(problem, "mapping")
+}
+
+/// A problem with a `[people]` or `[capacity]` setting as the data-quality list shows it (the
+/// message says what applies instead).
+pub fn staffing_issue(problem: config::ConfigProblem) -> DataQualityIssue {
+    DataQualityIssue {
+        file: CONFIG_FILE.to_string(),
+        line: problem.line,
+        column: problem.key,
+        value: None,
+        problem: problem.message,
+        action: Action::Assumed,
+    }
 }
 
 /// A problem with a `[sources]` setting as the data-quality list shows it.
