@@ -125,10 +125,14 @@ pub struct ValueTally {
 impl ValueTally {
     pub fn add(&mut self, cell: CellRef<'_>) {
         if let Some(value) = numeric(cell) {
-            self.low = Some(self.low.map_or(value, |low| low.min(value)));
-            self.high = Some(self.high.map_or(value, |high| high.max(value)));
-            self.count += 1;
+            self.add_value(value);
         }
+    }
+
+    fn add_value(&mut self, value: f64) {
+        self.low = Some(self.low.map_or(value, |low| low.min(value)));
+        self.high = Some(self.high.map_or(value, |high| high.max(value)));
+        self.count += 1;
     }
 
     /// The CSAT scale the values fit, and a note when the values alone leave it open.
@@ -177,6 +181,9 @@ impl ValueTally {
 fn numeric(cell: CellRef<'_>) -> Option<f64> {
     match cell {
         CellRef::Number(number) => Some(number),
+        CellRef::Text(text) if text.len() <= 2 && text.bytes().all(|b| b.is_ascii_digit()) => {
+            text.parse::<u8>().ok().map(f64::from)
+        }
         CellRef::Text(text) => leading_score(text)
             .map(f64::from)
             .or_else(|| parse_number(text, NumberStyle::DecimalPoint).ok().flatten()),
@@ -249,12 +256,22 @@ pub fn is_text_rating(cell: CellRef<'_>) -> bool {
 
 /// A CSAT rating on `scale` (numbers) or a text scale.
 pub fn csat_cell(cell: CellRef<'_>, scale: CsatScale) -> Result<CsatCell, String> {
+    let (low, high) = scale.bounds();
+    // The common case first, with no allocation: a rating written as one or two digits.
+    if let CellRef::Text(text) = cell
+        && let Ok(value) = text.trim().parse::<u8>()
+        && text.trim().len() <= 2
+    {
+        if (low..=high).contains(&value) {
+            return Ok(CsatCell::Rating(CsatScore::Points(value, scale)));
+        }
+        return Err(format!("score {value} is outside {low}–{high}"));
+    }
     if let CellRef::Text(text) = cell
         && let Some(rated) = text_rating(text)
     {
         return Ok(rated);
     }
-    let (low, high) = scale.bounds();
     let value = numeric(cell).ok_or_else(|| {
         format!(
             "'{}' is not a CSAT rating; use {low}–{high}, good/bad, satisfied/unsatisfied or positive/neutral/negative",
@@ -472,13 +489,13 @@ pub struct SurveyEvidence {
 }
 
 impl SurveyEvidence {
-    fn add(&mut self, cell: CellRef<'_>) {
-        match cell {
-            CellRef::Number(number) => self.any_nps_value |= number == 0.0 || number > 5.0,
-            CellRef::Text(text) if !self.any_text => match numeric(cell) {
-                Some(number) => self.any_nps_value |= number == 0.0 || number > 5.0,
-                None => self.any_text |= text_rating(text).is_some(),
-            },
+    /// One score cell, with its numeric value when it has one.
+    fn add(&mut self, cell: CellRef<'_>, value: Option<f64>) {
+        match (value, cell) {
+            (Some(number), _) => self.any_nps_value |= number == 0.0 || number > 5.0,
+            (None, CellRef::Text(text)) if !self.any_text => {
+                self.any_text |= text_rating(text).is_some();
+            }
             _ => {}
         }
     }
@@ -546,8 +563,11 @@ impl SurveyScan {
 
     pub fn add(&mut self, row: &super::reader::RowView<'_>) {
         let score = row.get(self.score);
-        self.evidence.add(score);
-        self.values.add(score);
+        let value = numeric(score);
+        self.evidence.add(score, value);
+        if let Some(value) = value {
+            self.values.add_value(value);
+        }
         for candidate in &mut self.candidates {
             let cell = row.get(candidate.position);
             candidate.labels.add(cell);
