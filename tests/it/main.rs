@@ -85,6 +85,16 @@ pub fn month(text: &str) -> Month {
     text.parse().expect("a YYYY-MM month")
 }
 
+/// The problems the data-quality list gives for `file`, in order.
+pub fn issues_of<'a>(dataset: &'a Dataset, file: &str) -> Vec<&'a str> {
+    dataset
+        .data_quality
+        .iter()
+        .filter(|issue| issue.file == file)
+        .map(|issue| issue.problem.as_str())
+        .collect()
+}
+
 pub fn assert_close(actual: f64, expected: f64) {
     assert!((actual - expected).abs() < 1e-9, "{actual} != {expected}");
 }

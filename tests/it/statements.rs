@@ -8,7 +8,7 @@ use coo_dashboard::input::{LoadOptions, load_folder};
 use coo_dashboard::metrics::{Metric, compute};
 use coo_dashboard::model::{Action, Dataset, FinanceRow, Kind, Shape};
 
-use super::{assert_close, fixture, month};
+use super::{assert_close, fixture, issues_of, month};
 
 fn real_export(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -62,15 +62,6 @@ fn assert_figures(row: &FinanceRow, [revenue, cogs, opex]: [f64; 3]) {
     assert_close(row.revenue, revenue);
     assert_close(row.cogs, cogs);
     assert_close(row.opex, opex);
-}
-
-fn issues_of<'a>(dataset: &'a Dataset, file: &str) -> Vec<&'a str> {
-    dataset
-        .data_quality
-        .iter()
-        .filter(|issue| issue.file == file)
-        .map(|issue| issue.problem.as_str())
-        .collect()
 }
 
 fn assert_statement_source(dataset: &Dataset, file: &str) {

@@ -7,7 +7,7 @@ use coo_dashboard::input::{LoadOptions, load_folder};
 use coo_dashboard::metrics::{Metric, MetricTable, compute};
 use coo_dashboard::model::{Action, CsatScale, CsatScore, Dataset, Kind};
 
-use super::{assert_close, fixture, month, real_export};
+use super::{assert_close, fixture, issues_of, month, real_export};
 
 /// A folder holding copies of `files` (fixtures or real exports, by full path).
 fn load_paths(files: &[std::path::PathBuf]) -> Dataset {
@@ -27,15 +27,6 @@ fn metrics(dataset: &Dataset) -> MetricTable {
 
 fn company(table: &MetricTable, metric: Metric, month_text: &str) -> Option<f64> {
     table.value(metric, None, month(month_text))
-}
-
-fn issues_of<'a>(dataset: &'a Dataset, file: &str) -> Vec<&'a str> {
-    dataset
-        .data_quality
-        .iter()
-        .filter(|issue| issue.file == file)
-        .map(|issue| issue.problem.as_str())
-        .collect()
 }
 
 /// The defect of issue 15: HubSpot's feedback export mixes NPS answers (0–10, label column
