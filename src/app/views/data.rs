@@ -160,9 +160,19 @@ pub fn data_ui(
 }
 
 fn kind_text(source: &SourceSummary) -> String {
-    match (source.kind, source.shape) {
-        (Some(kind), Some(Shape::PnlStatement)) => format!("{kind} (P&L statement)"),
-        (Some(kind), Some(shape)) => format!("{kind} ({})", format!("{shape:?}").to_lowercase()),
+    let shape = match source.shape {
+        Some(Shape::Wide) => Some("wide"),
+        Some(Shape::Ledger) => Some("ledger"),
+        Some(Shape::List) => Some("list"),
+        Some(Shape::Summary) => Some("summary"),
+        Some(Shape::Subscriptions) => Some("subscriptions"),
+        Some(Shape::PnlStatement) => Some("P&L statement"),
+        Some(Shape::IssueTracker) => Some("issue tracker"),
+        Some(Shape::TimeEntries) => Some("time entries"),
+        None => None,
+    };
+    match (source.kind, shape) {
+        (Some(kind), Some(shape)) => format!("{kind} ({shape})"),
         (Some(kind), None) => kind.to_string(),
         (None, _) => "not recognised".to_string(),
     }
