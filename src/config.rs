@@ -186,11 +186,6 @@ impl FolderSettings {
     }
 }
 
-/// The header mappings of `DATA_DIR/coo-dashboard.toml`, with any problems found in it.
-pub fn load_mappings(data_dir: &Path) -> (UserMappings, Vec<ConfigProblem>) {
-    FolderSettings::read(data_dir).mappings()
-}
-
 pub fn mappings_from_text(path: &Path, text: &str) -> (UserMappings, Vec<ConfigProblem>) {
     let section: MappingSection = match parse_toml(path, text) {
         Ok(section) => section,
@@ -257,12 +252,6 @@ impl Staffing {
         }
         xxhash_rust::xxh3::xxh3_64(&bytes)
     }
-}
-
-/// The `[people]` and `[capacity]` settings of `DATA_DIR/coo-dashboard.toml`, with any problems
-/// (a bad value is named with its line and left out; the rest applies).
-pub fn load_staffing(data_dir: &Path) -> (Staffing, Vec<ConfigProblem>) {
-    FolderSettings::read(data_dir).staffing()
 }
 
 pub fn staffing_from_text(path: &Path, text: &str) -> (Staffing, Vec<ConfigProblem>) {
@@ -338,12 +327,6 @@ struct SourcesSection {
 /// The `[sources]` settings: file path (relative to the data folder, `/`-separated) →
 /// department.
 pub type SourceDepartments = BTreeMap<String, String>;
-
-/// The `[sources."PATH"] department` settings of `DATA_DIR/coo-dashboard.toml`, with any
-/// problems found in them (a broken file is reported by [`load_mappings`] already).
-pub fn load_source_departments(data_dir: &Path) -> (SourceDepartments, Vec<ConfigProblem>) {
-    FolderSettings::read(data_dir).source_departments()
-}
 
 pub fn source_departments_from_text(
     path: &Path,
@@ -670,7 +653,7 @@ mod tests {
             .unwrap();
         let text = std::fs::read_to_string(folder.path().join(CONFIG_FILE)).unwrap();
         assert!(text.starts_with(before), "{text}");
-        let (departments, problems) = load_source_departments(folder.path());
+        let (departments, problems) = FolderSettings::read(folder.path()).source_departments();
         assert!(problems.is_empty());
         assert_eq!(
             departments
@@ -783,7 +766,7 @@ mod tests {
         save_mapping(folder.path(), "Umsatz", Field::Revenue).unwrap();
         let text = std::fs::read_to_string(folder.path().join(CONFIG_FILE)).unwrap();
         assert!(text.contains("warning_below = 25"));
-        let (mappings, problems) = load_mappings(folder.path());
+        let (mappings, problems) = FolderSettings::read(folder.path()).mappings();
         assert!(problems.is_empty());
         assert_eq!(mappings.get("umsatz"), Some(&Field::Revenue));
     }

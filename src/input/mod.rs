@@ -205,38 +205,33 @@ pub fn load_folder(data_dir: &Path, options: &LoadOptions) -> Result<Dataset, Lo
     })?;
 
     let mut dataset = Dataset::default();
-    let mappings = match &options.mappings {
-        Some(mappings) => mappings.clone(),
-        None => {
-            let (mappings, problems) = config::load_mappings(data_dir);
-            dataset
-                .data_quality
-                .extend(problems.into_iter().map(mapping_issue));
-            mappings
-        }
-    };
-
-    let source_departments = match &options.source_departments {
-        Some(departments) => departments.clone(),
-        None => {
-            let (departments, problems) = config::load_source_departments(data_dir);
-            dataset
-                .data_quality
-                .extend(problems.into_iter().map(source_setting_issue));
-            departments
-        }
-    };
-
-    let staffing = match &options.staffing {
-        Some(staffing) => staffing.clone(),
-        None => {
-            let (staffing, problems) = config::load_staffing(data_dir);
-            dataset
-                .data_quality
-                .extend(problems.into_iter().map(staffing_issue));
-            staffing
-        }
-    };
+    // What the caller did not give comes from one reading of the folder's settings file.
+    let given_all = options.mappings.is_some()
+        && options.source_departments.is_some()
+        && options.staffing.is_some();
+    let file = (!given_all).then(|| config::FolderSettings::read(data_dir));
+    let file = file.as_ref();
+    let mappings = setting(
+        &options.mappings,
+        file,
+        config::FolderSettings::mappings,
+        mapping_issue,
+        &mut dataset,
+    );
+    let source_departments = setting(
+        &options.source_departments,
+        file,
+        config::FolderSettings::source_departments,
+        source_setting_issue,
+        &mut dataset,
+    );
+    let staffing = setting(
+        &options.staffing,
+        file,
+        config::FolderSettings::staffing,
+        staffing_issue,
+        &mut dataset,
+    );
 
     Ok(read_found(
         data_dir,
@@ -249,6 +244,26 @@ pub fn load_folder(data_dir: &Path, options: &LoadOptions) -> Result<Dataset, Lo
         options,
         dataset,
     ))
+}
+
+/// A setting the caller gave, else the settings file's, with the file's problems with it in
+/// `dataset`'s data-quality list.
+fn setting<T: Clone + Default>(
+    given: &Option<T>,
+    file: Option<&config::FolderSettings>,
+    read: fn(&config::FolderSettings) -> (T, Vec<config::ConfigProblem>),
+    issue: fn(config::ConfigProblem) -> DataQualityIssue,
+    dataset: &mut Dataset,
+) -> T {
+    match (given, file) {
+        (Some(value), _) => value.clone(),
+        (None, Some(file)) => {
+            let (value, problems) = read(file);
+            dataset.data_quality.extend(problems.into_iter().map(issue));
+            value
+        }
+        (None, None) => T::default(),
+    }
 }
 
 /// A problem with the settings' header mappings as the data-quality list shows it.
