@@ -27,19 +27,41 @@ pub fn thousands(value: f64, decimals: usize) -> String {
     }
 }
 
-/// A metric value with its unit: `1,234,568`, `18.3%`, `42`, `3.5 days`; `n/a` when undefined.
+/// A metric value with its unit: `1,234,568`, `18.3%`, `42.0`, `3.5 days`; `n/a` when undefined.
 pub fn value(metric: Metric, value: Option<f64>) -> String {
-    let Some(value) = value else {
-        return "n/a".to_string();
-    };
-    match metric.unit() {
-        Unit::Money => thousands(value, 0),
-        Unit::Rate => format!("{}%", thousands(value * 100.0, 1)),
-        Unit::Points => thousands(value, 1),
-        Unit::Count => thousands(value, 0),
-        Unit::Days => format!("{} days", thousands(value, 1)),
-        Unit::MoneyPer => thousands(value, 0),
-        Unit::PerFte => thousands(value, 1),
+    match value {
+        Some(value) => of_unit(metric.unit(), value),
+        None => "n/a".to_string(),
+    }
+}
+
+/// A number in a unit, as every card, hover, message and export writes it: amounts and counts
+/// whole, rates as percentages and NPS points with one decimal.
+pub fn of_unit(unit: Unit, value: f64) -> String {
+    of_unit_with(unit, value, 0)
+}
+
+/// A number in a unit as a sentence says it (escalation messages, SPEC §4: "NPS fell to 12 in
+/// 2026-03, below the warning level 30"): as [`of_unit`], but a whole number of points, days or
+/// FTE drops its ".0". Rates keep their decimal ("5.0%"), as a level in a table would.
+pub fn in_words(unit: Unit, value: f64) -> String {
+    match unit {
+        Unit::Points | Unit::PerFte => trim_zero(of_unit(unit, value)),
+        Unit::Days => format!("{} days", trim_zero(of_unit(Unit::Points, value))),
+        _ => of_unit(unit, value),
+    }
+}
+
+/// [`of_unit`] with `extra` more decimals, for two numbers that would otherwise read the same.
+pub fn of_unit_with(unit: Unit, value: f64, extra: usize) -> String {
+    if !value.is_finite() {
+        return "–".to_string();
+    }
+    match unit {
+        Unit::Money | Unit::MoneyPer | Unit::Count => thousands(value, extra),
+        Unit::Rate => format!("{}%", thousands(value * 100.0, 1 + extra)),
+        Unit::Points | Unit::PerFte => thousands(value, 1 + extra),
+        Unit::Days => format!("{} days", thousands(value, 1 + extra)),
     }
 }
 

@@ -103,7 +103,7 @@ pub fn trend_plot<'a>(id: &str, height: f32, unit: Unit) -> Plot<'a> {
             } => Some(format!(
                 "{plot_name}\n{}: {}",
                 format::month_short(x_month(position.x)),
-                format::value(unit, position.y)
+                format::of_unit(unit, position.y)
             )),
             HoverPosition::Elsewhere { .. } => None,
         })

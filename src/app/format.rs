@@ -1,48 +1,33 @@
-//! How numbers read on screen: thousands separators, units, and deltas in the unit a reader
-//! expects (percentage points for rates, points for NPS, a percentage change for amounts).
-//!
-//! Pure functions of a value and a [`Unit`], so the tests can format the core's numbers the
-//! same way the cards do.
+//! How numbers read on screen: the core's one formatter (`crate::format`), re-exported, plus
+//! the two shapes the views call it in (a value and its previous value, both present).
 
-use crate::metrics::{Metric, Unit};
-use crate::report::format as report_format;
-pub use crate::report::format::{
-    axis, compact, count, grouped, metric_value, month_axis, month_long, month_short,
+use crate::format as shared;
+pub use crate::format::{
+    axis, compact, count, grouped, metric_value, month_axis, month_long, month_short, of_unit,
     percent_level, unit_suffix,
 };
-
-/// A metric value as a card or table shows it, with its unit.
-pub fn value(unit: Unit, value: f64) -> String {
-    match unit {
-        Unit::Money => grouped(value, 0),
-        Unit::Rate => format!("{}%", grouped(value * 100.0, 1)),
-        Unit::Points => grouped(value, 0),
-        Unit::Count => grouped(value, 0),
-        Unit::Days => format!("{} days", grouped(value, 1)),
-        Unit::MoneyPer => grouped(value, 0),
-        Unit::PerFte => grouped(value, 1),
-    }
-}
+use crate::metrics::Metric;
 
 /// The change from `previous` to `current` as the report writes it: percentage points for
 /// rates, points for NPS, a relative change for amounts and counts, `±0.0 pp` for no change.
 pub fn delta(metric: Metric, current: f64, previous: f64) -> String {
-    report_format::delta(metric, Some(current), Some(previous))
+    shared::delta(metric, Some(current), Some(previous))
 }
 
 /// Whether the move is good news (`Some(true)`), bad news, or neither, as the report judges it.
 pub fn improvement(metric: Metric, current: f64, previous: f64) -> Option<bool> {
-    report_format::is_improvement(metric, Some(current), Some(previous))
+    shared::is_improvement(metric, Some(current), Some(previous))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::Unit;
     use crate::model::Month;
 
     #[test]
     fn values_carry_their_units_and_undefined_values_show_a_dash() {
-        assert_eq!(value(Unit::Rate, 0.1834), "18.3%");
+        assert_eq!(of_unit(Unit::Rate, 0.1834), "18.3%");
         assert_eq!(
             metric_value(Metric::RevenuePerFte, Some(12_345.6)),
             "12,346 per FTE"

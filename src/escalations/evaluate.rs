@@ -27,6 +27,7 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
 
+use crate::format;
 use crate::metrics::{MIN_CONFIDENT_RESPONSES, Metric, MetricValue, Unit};
 use crate::model::{DepartmentId, Departments, Month};
 
@@ -477,13 +478,10 @@ fn format_apart(metric: Metric, value: f64, level: f64) -> (String, String) {
     if shown_value != shown_level {
         return (shown_value, shown_level);
     }
-    match metric.unit() {
-        Unit::Rate => (
-            format!("{:.2}%", value * 100.0),
-            format!("{:.2}%", level * 100.0),
-        ),
-        _ => (format!("{value:.2}"), format!("{level:.2}")),
-    }
+    (
+        format::of_unit_with(metric.unit(), value, 1),
+        format::of_unit_with(metric.unit(), level, 1),
+    )
 }
 
 /// "NPS" for the company, "Consulting EBITDA margin" / "Data & Analytics on-time rate" for a
@@ -508,56 +506,17 @@ fn subject(metric: Metric, department: Option<&str>) -> String {
     }
 }
 
-/// One decimal, without a trailing `.0` and without `-0`.
-fn trimmed(value: f64) -> String {
-    let text = one_decimal(value);
-    text.strip_suffix(".0").map(str::to_string).unwrap_or(text)
-}
-
-/// One decimal, without `-0.0`.
-fn one_decimal(value: f64) -> String {
-    let text = format!("{value:.1}");
-    if text == "-0.0" {
-        "0.0".to_string()
-    } else {
-        text
-    }
-}
-
-/// A whole number with thousands separators: `-1,234,567`.
-fn grouped(value: f64) -> String {
-    let rounded = value.round();
-    let digits = format!("{:.0}", rounded.abs());
-    let mut text = String::new();
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
-            text.push(',');
-        }
-        text.push(digit);
-    }
-    if rounded < 0.0 {
-        format!("-{text}")
-    } else {
-        text
-    }
-}
-
-/// A value as people read it: rates as percentages (`7.2%`), NPS in points (`22.7`), amounts
-/// with thousands separators.
-pub fn format_value(metric: Metric, value: f64) -> String {
-    match metric.unit() {
-        Unit::Rate => format!("{}%", one_decimal(value * 100.0)),
-        Unit::Points | Unit::Count | Unit::PerFte => trimmed(value),
-        Unit::Days => format!("{} days", trimmed(value)),
-        Unit::Money | Unit::MoneyPer => grouped(value),
-    }
+/// A value as a message says it (`crate::format::in_words`): rates as percentages (`7.2%`),
+/// NPS in points (`22.7`, `12`), amounts with thousands separators.
+fn format_value(metric: Metric, value: f64) -> String {
+    format::in_words(metric.unit(), value)
 }
 
 /// The size of a change: percentage points for rates, points for NPS.
 fn format_change(metric: Metric, size: f64) -> String {
     match metric.unit() {
-        Unit::Rate => format!("{} percentage points", one_decimal(size * 100.0)),
-        Unit::Points => format!("{} points", trimmed(size)),
+        Unit::Rate => format!("{} percentage points", format::thousands(size * 100.0, 1)),
+        Unit::Points => format!("{} points", format::in_words(Unit::Points, size)),
         _ => format_value(metric, size),
     }
 }
@@ -571,11 +530,19 @@ mod tests {
         assert_eq!(format_value(Metric::ChurnRate, 0.0725), "7.2%");
         assert_eq!(format_value(Metric::ChurnRate, 0.05), "5.0%");
         assert_eq!(format_value(Metric::EbitdaMargin, -0.0001), "0.0%");
+        // As SPEC §4's example: "NPS fell to 12 …, below the warning level 30"; a minus sign,
+        // not a hyphen, as in the report and on the cards.
         assert_eq!(format_value(Metric::Nps, 12.0), "12");
         assert_eq!(format_value(Metric::Nps, 22.68), "22.7");
-        assert_eq!(format_value(Metric::Revenue, -1234567.4), "-1,234,567");
+        assert_eq!(format_value(Metric::Nps, -13.64), "−13.6");
+        assert_eq!(format_value(Metric::Revenue, -1234567.4), "−1,234,567");
         assert_eq!(format_value(Metric::Revenue, 999.0), "999");
         assert_eq!(format_change(Metric::Nps, 20.0), "20 points");
+        // 9.98% and 10.0% read apart: one more decimal for both.
+        assert_eq!(
+            format_apart(Metric::ChurnRate, 0.0998, 0.1),
+            ("9.98%".to_string(), "10.00%".to_string())
+        );
         assert_eq!(
             format_change(Metric::OnTimeRate, 0.125),
             "12.5 percentage points"

@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::metrics::Metric;
 use crate::model::{DepartmentId, Month};
 
-pub use evaluate::{evaluate, format_value};
+pub use evaluate::evaluate;
 pub use rules::Rules;
 pub use standing::{Band, Standing, StatusBoard};
 pub use store::{AuditEntry, EscalationState, Status, Store, StoreError, WorkflowAction};

@@ -115,7 +115,7 @@ fn threshold_below_is_strict_and_the_most_severe_level_wins() {
     assert_eq!(escalations[1].value, 12.0);
     assert_eq!(
         escalations[0].message,
-        "NPS fell to -5 in 2026-04, below the critical level 0"
+        "NPS fell to −5 in 2026-04, below the critical level 0"
     );
 }
 
@@ -482,7 +482,7 @@ fn low_confidence_values_raise_nothing_above_watch() {
     );
     assert_eq!(
         escalations[0].message,
-        "Consulting NPS fell to -13.6 in 2026-10, below the critical level 0 (low confidence: fewer than 30 responses, so no more than watch)"
+        "Consulting NPS fell to −13.6 in 2026-10, below the critical level 0 (low confidence: fewer than 30 responses, so no more than watch)"
     );
     assert!(
         escalations[3].message.ends_with(

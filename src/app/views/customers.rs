@@ -133,7 +133,7 @@ fn share_label(bar: &Bar, chart: &BarChart) -> String {
     format!(
         "{}: {}",
         egui_plot::PlotItem::name(chart),
-        format::value(Unit::Rate, bar.value)
+        format::of_unit(Unit::Rate, bar.value)
     )
 }
 
@@ -191,7 +191,7 @@ fn churn_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
             RichText::new(format!(
                 "Retention in {}: {}",
                 format::month_short(ctx.month),
-                format::value(Unit::Rate, rate)
+                format::of_unit(Unit::Rate, rate)
             ))
             .weak(),
         );

@@ -187,7 +187,7 @@ fn by_department_ui(ui: &mut Ui, ctx: &ViewContext<'_>, band: (f64, f64)) {
                 BarChart::new("Utilization", bars)
                     .horizontal()
                     .element_formatter(Box::new(|bar, _| {
-                        format!("{}: {}", bar.name, format::value(Unit::Rate, bar.value))
+                        format!("{}: {}", bar.name, format::of_unit(Unit::Rate, bar.value))
                     })),
             );
         });
