@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use thiserror::Error;
 
-use crate::config::{ConfigProblem, FolderSettings};
+use crate::config::{ConfigProblem, FolderSettings, Staffing};
 use crate::escalations::rules::{self, RulesFileError};
 use crate::escalations::{
     self, AuditEntry, Escalation, EscalationState, Rules, StatusBoard, Store, store,
@@ -91,6 +91,8 @@ pub struct Analysis {
     pub rules_layers: Vec<String>,
     /// The header mappings the folder's settings hold.
     pub mappings: UserMappings,
+    /// The `[people]` and `[capacity]` settings the time entries were read with.
+    pub staffing: Staffing,
     /// Every escalation the rules raise, in evaluation order.
     pub raised: Vec<Escalation>,
     /// The departments with their names as first spelled, in id order.
@@ -134,7 +136,7 @@ pub fn run_observed(
     let load_options = LoadOptions {
         mappings: Some(mappings.clone()),
         source_departments: Some(source_departments),
-        staffing: Some(staffing),
+        staffing: Some(staffing.clone()),
         ..LoadOptions::default()
     };
     let mut dataset = input::load_folder(data_dir, &load_options)?;
@@ -191,6 +193,7 @@ pub fn run_observed(
         rule_problems,
         rules_layers,
         mappings,
+        staffing,
         raised,
         departments,
         standings,

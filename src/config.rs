@@ -490,6 +490,52 @@ pub fn save_source_department(
     })
 }
 
+/// Puts `person` (a time tracker's email, user or name) in `department` under `[people]`, or
+/// takes them out with `None`; every other key and comment is kept. An entry that already names
+/// the same person in another spelling (case, spaces: [`person_key`]) is the one changed, so
+/// the file never holds two answers for one person.
+pub fn save_person_department(
+    data_dir: &Path,
+    person: &str,
+    department: Option<&str>,
+) -> Result<(), SettingsError> {
+    let department = department.map(|name| name.split_whitespace().collect::<Vec<_>>().join(" "));
+    edit_settings(data_dir, |document| {
+        let Some(key) = person_key(person) else {
+            return Err("the person's name is empty".to_string());
+        };
+        if department.as_deref() == Some("") {
+            return Err("the department name is empty; pick a department".to_string());
+        }
+        let people = table_mut(document.as_table_mut(), "people")?;
+        let written: Vec<String> = people
+            .iter()
+            .map(|(name, _)| name.to_string())
+            .filter(|name| person_key(name) == Some(key))
+            .collect();
+        match &department {
+            Some(department) => {
+                let name = written.first().map_or(person.trim(), String::as_str);
+                let mut value = toml_edit::Value::from(department.as_str());
+                // A comment after the old value stays after the new one.
+                if let Some(old) = people.get(name).and_then(toml_edit::Item::as_value) {
+                    *value.decor_mut() = old.decor().clone();
+                }
+                people.insert(name, toml_edit::Item::Value(value));
+                for other in written.iter().skip(1) {
+                    people.remove(other);
+                }
+            }
+            None => {
+                for name in &written {
+                    people.remove(name);
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
 /// Writes `bytes` to `path` so that a reader never sees half a file (see
 /// [`write_atomically_with`]).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -807,5 +853,45 @@ mod tests {
             "the umask decides, as for any new file"
         );
         assert_eq!(std::fs::read(&written).unwrap(), b"<p>pack</p>");
+    }
+
+    #[test]
+    fn a_person_is_placed_respelt_and_taken_out_without_touching_anything_else() {
+        let folder = tempfile::tempdir().unwrap();
+        let before = "# HR's list, March\n[people]\n\"Ana@Example.com\" = \"Support\" # moved in May\n\n[capacity]\nhours_per_fte_month = 150\n";
+        std::fs::write(folder.path().join(CONFIG_FILE), before).unwrap();
+        // The same person in another spelling changes the existing line, not a second one.
+        save_person_department(folder.path(), " ana@example.COM", Some("Engineering")).unwrap();
+        let text = std::fs::read_to_string(folder.path().join(CONFIG_FILE)).unwrap();
+        assert_eq!(
+            text,
+            "# HR's list, March\n[people]\n\"Ana@Example.com\" = \"Engineering\" # moved in May\n\n[capacity]\nhours_per_fte_month = 150\n"
+        );
+        save_person_department(folder.path(), "bo@example.com", Some("  Sales   Ops ")).unwrap();
+        let (staffing, problems) = staffing_from_text(
+            Path::new(CONFIG_FILE),
+            &std::fs::read_to_string(folder.path().join(CONFIG_FILE)).unwrap(),
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            staffing
+                .people
+                .get(&person_key("BO@example.com").unwrap())
+                .map(String::as_str),
+            Some("Sales Ops")
+        );
+        assert_eq!(staffing.hours_per_fte_month, 150.0);
+        save_person_department(folder.path(), "ANA@example.com", None).unwrap();
+        let text = std::fs::read_to_string(folder.path().join(CONFIG_FILE)).unwrap();
+        assert!(!text.to_lowercase().contains("ana@example.com"), "{text}");
+        assert!(text.starts_with("# HR's list, March\n[people]\n"), "{text}");
+        assert!(text.contains("hours_per_fte_month = 150"), "{text}");
+        // An empty department is refused, and the file is left as it was.
+        let kept = std::fs::read(folder.path().join(CONFIG_FILE)).unwrap();
+        assert!(save_person_department(folder.path(), "bo@example.com", Some("  ")).is_err());
+        assert_eq!(
+            std::fs::read(folder.path().join(CONFIG_FILE)).unwrap(),
+            kept
+        );
     }
 }

@@ -351,6 +351,18 @@ pub struct TimeEntry {
     pub billable: bool,
 }
 
+/// A person who logged time, as the Data view's `[people]` editor lists them: the name as the
+/// export first wrote it, the hours they logged (after repeated exports are dropped), and
+/// whether some of their entries carry no group of the export's own, so that `[people]` is
+/// what places those entries in a department.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonSeen {
+    pub key: u64,
+    pub name: String,
+    pub hours: f64,
+    pub ungrouped: bool,
+}
+
 /// The key a person is known by in time entries and in `[people]`: trimmed, inner spaces
 /// collapsed, lower-cased, hashed (xxh3).
 pub fn person_key(name: &str) -> Option<u64> {
@@ -655,6 +667,8 @@ pub struct Dataset {
     pub customer_summaries: Vec<CustomerSummaryRow>,
     pub sources: Vec<SourceSummary>,
     pub data_quality: Vec<DataQualityIssue>,
+    /// Everyone who logged time in a time-entries file, by name (see [`PersonSeen`]).
+    pub people: Vec<PersonSeen>,
 }
 
 impl Dataset {

@@ -1,31 +1,93 @@
 //! The escalation workflow as the app holds it: the current state of each escalation and the
 //! audit trail of the one being looked at, over the data folder's SQLite store.
 //!
-//! A workflow action is one small synced transaction (see `escalations::store`), run when the
-//! command is applied after the frame: it must be on disk before the app says it is done, and
-//! it takes a few milliseconds, a few times a day.
+//! SQLite never runs on the UI thread. The store lives on a worker thread of its own; the UI
+//! sends it a job (read a history, record an action) and draws what it knows until the answer
+//! comes back, which [`EscalationDesk::poll`] takes at the start of a frame. A workflow action is
+//! one small synced transaction (see `escalations::store`): it is on disk before the app says it
+//! is done, and while it waits (another program holding the file, a slow disk) the window keeps
+//! drawing and says "Saving…" instead of freezing for the store's busy timeout.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, Sender};
 
 use crate::escalations::{AuditEntry, EscalationState, Status, Store, WorkflowAction, store};
+
+/// What the worker is asked to do.
+enum Job {
+    History(String),
+    Apply {
+        escalation_id: String,
+        action: WorkflowAction,
+        actor: Option<String>,
+    },
+}
+
+/// What happened to a job, as [`EscalationDesk::poll`] hands it to the app.
+#[derive(Debug)]
+pub enum DeskEvent {
+    /// An action is on disk.
+    Applied {
+        action: WorkflowAction,
+        state: EscalationState,
+    },
+    /// An action was not recorded; nothing changed.
+    NotSaved {
+        escalation_id: String,
+        error: String,
+    },
+    /// An audit trail could not be read.
+    HistoryUnreadable {
+        escalation_id: String,
+        error: String,
+    },
+}
+
+/// The worker's answer to one job.
+enum Reply {
+    History(String, Result<Vec<AuditEntry>, String>),
+    Applied {
+        escalation_id: String,
+        action: WorkflowAction,
+        outcome: Result<(EscalationState, Vec<AuditEntry>), String>,
+    },
+}
 
 /// Workflow state for one data folder.
 #[derive(Debug, Default)]
 pub struct EscalationDesk {
     state_file: PathBuf,
-    store: Option<Store>,
     states: HashMap<String, EscalationState>,
     histories: HashMap<String, Vec<AuditEntry>>,
+    /// Escalations with an action sent and not yet answered.
+    saving: HashSet<String>,
+    /// Jobs sent and not yet answered.
+    in_flight: usize,
+    worker: Option<Worker>,
+}
+
+#[derive(Debug)]
+struct Worker {
+    jobs: Sender<Job>,
+    replies: Receiver<Reply>,
 }
 
 impl EscalationDesk {
-    pub fn new(data_dir: &Path, states: HashMap<String, EscalationState>) -> EscalationDesk {
+    /// A desk over `data_dir`'s state file; `wake` is called from the worker when an answer is
+    /// ready (the app asks for a repaint).
+    pub fn new(
+        data_dir: &Path,
+        states: HashMap<String, EscalationState>,
+        wake: impl Fn() + Send + 'static,
+    ) -> EscalationDesk {
+        let state_file = store::default_path(data_dir);
+        let worker = spawn_worker(state_file.clone(), wake);
         EscalationDesk {
-            state_file: store::default_path(data_dir),
-            store: None,
+            state_file,
             states,
-            histories: HashMap::new(),
+            worker,
+            ..EscalationDesk::default()
         }
     }
 
@@ -56,46 +118,168 @@ impl EscalationDesk {
         self.histories.get(escalation_id).map_or(&[], Vec::as_slice)
     }
 
-    /// Reads the audit trail of one escalation (when it is selected).
-    pub fn load_history(&mut self, escalation_id: &str) -> Result<(), String> {
-        // Reading needs no write access: until the first action, the file is opened read-only.
-        let reader = match &self.store {
-            Some(_) => None,
-            None => Store::open_read_only(&self.state_file).map_err(|error| error.to_string())?,
-        };
-        let Some(store) = self.store.as_ref().or(reader.as_ref()) else {
-            self.histories.insert(escalation_id.to_string(), Vec::new());
-            return Ok(());
-        };
-        let entries = store
-            .history(escalation_id)
-            .map_err(|error| error.to_string())?;
-        self.histories.insert(escalation_id.to_string(), entries);
-        Ok(())
+    /// Whether an action on `escalation_id` has been sent and is not on disk yet.
+    pub fn is_saving(&self, escalation_id: &str) -> bool {
+        self.saving.contains(escalation_id)
     }
 
-    /// Records an action; the state and the audit trail are on disk when this returns `Ok`.
-    pub fn apply(
-        &mut self,
-        escalation_id: &str,
-        action: &WorkflowAction,
-    ) -> Result<EscalationState, String> {
-        if self.store.is_none() {
-            self.store = Some(Store::open(&self.state_file).map_err(|error| error.to_string())?);
+    /// Whether every job sent has been answered (the tests wait for this).
+    pub fn is_idle(&self) -> bool {
+        self.in_flight == 0
+    }
+
+    /// Asks for the audit trail of one escalation (when it is selected); it shows once read.
+    pub fn load_history(&mut self, escalation_id: &str) -> Result<(), String> {
+        self.send(Job::History(escalation_id.to_string()))
+    }
+
+    /// Sends an action to be recorded; [`Self::poll`] says when it is on disk, or why not.
+    /// One action at a time per escalation: a second click while saving is refused.
+    pub fn apply(&mut self, escalation_id: &str, action: &WorkflowAction) -> Result<(), String> {
+        if self.is_saving(escalation_id) {
+            return Err(format!(
+                "the previous change to {escalation_id} is still being saved"
+            ));
         }
-        let Some(store) = self.store.as_mut() else {
-            return Err("the escalation state could not be opened".to_string());
-        };
         let actor = std::env::var("USER")
             .or_else(|_| std::env::var("USERNAME"))
             .ok();
-        let state = store
-            .apply(escalation_id, action, actor.as_deref())
-            .map_err(|error| error.to_string())?;
-        self.states.insert(escalation_id.to_string(), state.clone());
-        if let Ok(entries) = store.history(escalation_id) {
-            self.histories.insert(escalation_id.to_string(), entries);
-        }
-        Ok(state)
+        self.send(Job::Apply {
+            escalation_id: escalation_id.to_string(),
+            action: action.clone(),
+            actor,
+        })?;
+        self.saving.insert(escalation_id.to_string());
+        Ok(())
     }
+
+    /// Takes the answers that came back since the last frame.
+    pub fn poll(&mut self) -> Vec<DeskEvent> {
+        let mut events = Vec::new();
+        let Some(worker) = &self.worker else {
+            return events;
+        };
+        let replies: Vec<Reply> = worker.replies.try_iter().collect();
+        for reply in replies {
+            self.in_flight = self.in_flight.saturating_sub(1);
+            match reply {
+                Reply::History(escalation_id, Ok(entries)) => {
+                    self.histories.insert(escalation_id, entries);
+                }
+                Reply::History(escalation_id, Err(error)) => {
+                    self.histories.insert(escalation_id.clone(), Vec::new());
+                    events.push(DeskEvent::HistoryUnreadable {
+                        escalation_id,
+                        error,
+                    });
+                }
+                Reply::Applied {
+                    escalation_id,
+                    action,
+                    outcome,
+                } => {
+                    self.saving.remove(&escalation_id);
+                    match outcome {
+                        Ok((state, entries)) => {
+                            self.states.insert(escalation_id.clone(), state.clone());
+                            self.histories.insert(escalation_id, entries);
+                            events.push(DeskEvent::Applied { action, state });
+                        }
+                        Err(error) => events.push(DeskEvent::NotSaved {
+                            escalation_id,
+                            error,
+                        }),
+                    }
+                }
+            }
+        }
+        events
+    }
+
+    fn send(&mut self, job: Job) -> Result<(), String> {
+        let sent = self
+            .worker
+            .as_ref()
+            .is_some_and(|worker| worker.jobs.send(job).is_ok());
+        if !sent {
+            return Err("the escalation state cannot be reached (its worker stopped)".to_string());
+        }
+        self.in_flight += 1;
+        Ok(())
+    }
+}
+
+/// The store's thread: opens the file read-only until the first action (reading needs no write
+/// access), then for writing; ends when the desk is dropped.
+fn spawn_worker(state_file: PathBuf, wake: impl Fn() + Send + 'static) -> Option<Worker> {
+    let (jobs, job_receiver) = mpsc::channel::<Job>();
+    let (reply_sender, replies) = mpsc::channel::<Reply>();
+    let spawned = std::thread::Builder::new()
+        .name("escalation store".to_string())
+        .spawn(move || {
+            let mut writer: Option<Store> = None;
+            for job in job_receiver {
+                let reply = match job {
+                    Job::History(escalation_id) => {
+                        let entries = read_history(writer.as_ref(), &state_file, &escalation_id);
+                        Reply::History(escalation_id, entries)
+                    }
+                    Job::Apply {
+                        escalation_id,
+                        action,
+                        actor,
+                    } => {
+                        let outcome =
+                            record(&mut writer, &state_file, &escalation_id, &action, actor);
+                        Reply::Applied {
+                            escalation_id,
+                            action,
+                            outcome,
+                        }
+                    }
+                };
+                if reply_sender.send(reply).is_err() {
+                    break;
+                }
+                wake();
+            }
+        });
+    spawned.ok().map(|_| Worker { jobs, replies })
+}
+
+fn read_history(
+    writer: Option<&Store>,
+    state_file: &Path,
+    escalation_id: &str,
+) -> Result<Vec<AuditEntry>, String> {
+    let reader = match writer {
+        Some(_) => None,
+        None => Store::open_read_only(state_file).map_err(|error| error.to_string())?,
+    };
+    match writer.or(reader.as_ref()) {
+        Some(store) => store
+            .history(escalation_id)
+            .map_err(|error| error.to_string()),
+        None => Ok(Vec::new()),
+    }
+}
+
+fn record(
+    writer: &mut Option<Store>,
+    state_file: &Path,
+    escalation_id: &str,
+    action: &WorkflowAction,
+    actor: Option<String>,
+) -> Result<(EscalationState, Vec<AuditEntry>), String> {
+    if writer.is_none() {
+        *writer = Some(Store::open(state_file).map_err(|error| error.to_string())?);
+    }
+    let Some(store) = writer.as_mut() else {
+        return Err("the escalation state could not be opened".to_string());
+    };
+    let state = store
+        .apply(escalation_id, action, actor.as_deref())
+        .map_err(|error| error.to_string())?;
+    let entries = store.history(escalation_id).unwrap_or_default();
+    Ok((state, entries))
 }

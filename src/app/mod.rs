@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use crate::escalations::WorkflowAction;
 use crate::input::headers::Field;
 use crate::model::{DepartmentId, Month};
-use desk::EscalationDesk;
+use desk::{DeskEvent, EscalationDesk};
 use export::{ExportKind, SavePicker, SaveRequest};
 use loader::{LoadJob, LoadOutcome, LoadRequest};
 use prepared::Prepared;
@@ -131,6 +131,11 @@ pub enum Command {
     SaveSourceDepartment {
         file: String,
         department: String,
+    },
+    /// Put a person of the time entries in a department under `[people]`, or take them out.
+    SavePersonDepartment {
+        person: String,
+        department: Option<String>,
     },
     DismissNotice(usize),
     /// Ask where to save an export ("Export…" in the top bar).
@@ -256,6 +261,12 @@ impl App {
 
     pub fn is_loading(&self) -> bool {
         self.job.is_some() || self.queued.is_some()
+    }
+
+    /// Whether every escalation action and history read sent to the store's thread has been
+    /// answered (and its answer taken by a frame).
+    pub fn is_store_idle(&self) -> bool {
+        self.desk.is_idle()
     }
 
     pub fn selected_month(&self) -> Option<Month> {
@@ -444,6 +455,7 @@ impl App {
 
     /// Takes what the loader, the folder watch and the folder dialog have finished.
     fn poll_background(&mut self) {
+        self.take_desk_answers();
         if let Some(outcome) = self.job.as_ref().and_then(LoadJob::poll) {
             self.job = None;
             self.finish_load(outcome);
@@ -646,9 +658,11 @@ impl App {
                         true,
                     );
                 }
+                let ctx = self.ctx.clone();
                 self.desk = EscalationDesk::new(
                     &prepared.data_dir,
                     std::mem::take(&mut prepared.recorded_states),
+                    move || ctx.request_repaint(),
                 );
                 if let Some(selected) = self.views.escalations.selected.clone() {
                     let _ = self.desk.load_history(&selected);
@@ -757,6 +771,29 @@ impl App {
                 }
                 None => self.notify("Open a data folder first (Ctrl+O).", true),
             },
+            Command::SavePersonDepartment { person, department } => match self.current_folder() {
+                Some(folder) => {
+                    match crate::config::save_person_department(
+                        &folder,
+                        &person,
+                        department.as_deref(),
+                    ) {
+                        Ok(()) => {
+                            let placed = match &department {
+                                Some(department) => format!("{person} now counts in {department}"),
+                                None => format!("{person} no longer has a department in [people]"),
+                            };
+                            self.notify(format!("Saved: {placed}."), false);
+                            self.start_load(LoadRequest::folder(folder));
+                        }
+                        Err(error) => self.notify(
+                            format!("The department of {person} could not be saved ({error})."),
+                            true,
+                        ),
+                    }
+                }
+                None => self.notify("Open a data folder first (Ctrl+O).", true),
+            },
             Command::DismissNotice(index) => {
                 if index < self.notices.len() {
                     self.notices.remove(index);
@@ -791,8 +828,20 @@ impl App {
             Command::Workflow {
                 escalation_id,
                 action,
-            } => match self.desk.apply(&escalation_id, &action) {
-                Ok(state) => {
+            } => {
+                // Recorded on the store's thread; `poll_background` says when it is on disk.
+                if let Err(error) = self.desk.apply(&escalation_id, &action) {
+                    self.notify(format!("Not saved: {error}."), true);
+                }
+            }
+        }
+    }
+
+    /// What the escalation store's thread answered since the last frame, in words.
+    fn take_desk_answers(&mut self) {
+        for event in self.desk.poll() {
+            match event {
+                DeskEvent::Applied { action, state } => {
                     let done = match &action {
                         WorkflowAction::Acknowledge => "Acknowledged".to_string(),
                         WorkflowAction::Assign { owner } => format!("Assigned to {owner}:"),
@@ -802,8 +851,18 @@ impl App {
                     };
                     self.notify(format!("{done} {}.", state.escalation_id), false);
                 }
-                Err(error) => self.notify(format!("Not saved: {error}."), true),
-            },
+                DeskEvent::NotSaved {
+                    escalation_id,
+                    error,
+                } => self.notify(format!("Not saved: {escalation_id}: {error}."), true),
+                DeskEvent::HistoryUnreadable {
+                    escalation_id,
+                    error,
+                } => self.notify(
+                    format!("The history of {escalation_id} could not be read ({error})."),
+                    true,
+                ),
+            }
         }
     }
 

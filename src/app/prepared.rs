@@ -115,6 +115,8 @@ pub struct Prepared {
     pub recorded_states: HashMap<String, EscalationState>,
     /// Why the state database could not be read, if it could not.
     pub state_error: Option<String>,
+    /// `[people]` as saved: person key → department (the Data view's people editor).
+    pub people_settings: HashMap<u64, String>,
     pub timings: LoadTimings,
 }
 
@@ -140,6 +142,7 @@ impl Prepared {
             rule_problems,
             rules_layers,
             mappings,
+            staffing,
             raised,
             departments,
             standings,
@@ -282,6 +285,7 @@ impl Prepared {
             rule_problems,
             recorded_states: states,
             state_error,
+            people_settings: staffing.people,
             timings: LoadTimings {
                 read: timings.read,
                 metrics: timings.metrics,

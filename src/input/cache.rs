@@ -17,7 +17,7 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::model::{
     ColumnMapping, CsatRating, CsatScore, CustomerRow, CustomerSummaryRow, DataQualityIssue,
-    Dataset, DeliveryRow, FinanceRow, Kind, NpsResponse, RowRef, Shape, SourceSummary,
+    Dataset, DeliveryRow, FinanceRow, Kind, NpsResponse, PersonSeen, RowRef, Shape, SourceSummary,
     WorkforceRow,
 };
 
@@ -25,7 +25,7 @@ use crate::model::{
 pub const CACHE_DIR: &str = ".coo-dashboard/cache";
 
 /// Bump whenever reading a file changes what it yields, so old entries are not used.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 
 const EXTENSION: &str = "bin";
 
@@ -192,6 +192,7 @@ pub struct FolderEntry {
     csat: SurveyColumns,
     customers: Vec<CustomerRow>,
     customer_summaries: Vec<CustomerSummaryRow>,
+    people: Vec<PersonSeen>,
 }
 
 /// Survey rows as columns. Scores: NPS 0–10; CSAT 1–5, or 100/101 for a bad/good text rating.
@@ -264,6 +265,7 @@ struct FolderEntryRef<'a> {
     csat: SurveyColumns,
     customers: &'a [CustomerRow],
     customer_summaries: &'a [CustomerSummaryRow],
+    people: &'a [PersonSeen],
 }
 
 impl<'a> FolderEntryRef<'a> {
@@ -294,6 +296,7 @@ impl<'a> FolderEntryRef<'a> {
             csat,
             customers: &dataset.customers,
             customer_summaries: &dataset.customer_summaries,
+            people: &dataset.people,
         }
     }
 }
@@ -313,6 +316,7 @@ impl FolderEntry {
             csat,
             customers,
             customer_summaries,
+            people,
         } = self;
         // Each kind's columns are dropped as soon as its rows are made.
         let Some(nps) = nps.rows(|(date, score, department, origin)| {
@@ -350,6 +354,7 @@ impl FolderEntry {
         dataset.csat = csat;
         dataset.customers = customers;
         dataset.customer_summaries = customer_summaries;
+        dataset.people = people;
         true
     }
 }

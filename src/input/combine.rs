@@ -22,7 +22,8 @@ use super::rows::{Category, Parsed, ParsedRows, Posting};
 use crate::config::{CONFIG_FILE, Staffing};
 use crate::model::{
     Action, CsatRating, CustomerRow, CustomerSummaryRow, DataQualityIssue, Dataset, DeliveryRow,
-    DepartmentId, FinanceRow, Month, NpsResponse, RowRef, SourceSummary, TimeEntry, WorkforceRow,
+    DepartmentId, FinanceRow, Month, NpsResponse, PersonSeen, RowRef, SourceSummary, TimeEntry,
+    WorkforceRow,
 };
 
 /// Drops counted per (dropped file, file that explains the drop), with the first lines involved.
@@ -253,6 +254,7 @@ pub fn combine(files: Vec<ParsedRows>, dataset: &mut Dataset, staffing: &Staffin
     let mut customers = Vec::new();
     let mut summaries = Vec::new();
     let mut time_entries = Vec::new();
+    let mut people: Vec<PersonSeen> = Vec::new();
     for rows in files {
         match rows {
             ParsedRows::FinanceWide(rows) => append(&mut finance_wide, rows),
@@ -267,7 +269,10 @@ pub fn combine(files: Vec<ParsedRows>, dataset: &mut Dataset, staffing: &Staffin
                 append(&mut nps, nps_rows);
                 append(&mut csat, csat_rows);
             }
-            ParsedRows::TimeEntries(rows) => append(&mut time_entries, rows),
+            ParsedRows::TimeEntries(rows, seen) => {
+                append(&mut time_entries, rows);
+                people.extend(seen);
+            }
         }
     }
     let finance_wide = drop_exact_duplicates(finance_wide, &mut drops);
@@ -359,7 +364,7 @@ pub fn combine(files: Vec<ParsedRows>, dataset: &mut Dataset, staffing: &Staffin
             .sources
             .get(first.origin.source as usize)
             .map_or_else(String::new, |source| source.file.clone());
-        let tracked = time_tracked_months(time_entries, staffing, dataset);
+        let tracked = time_tracked_months(time_entries, people, staffing, dataset);
         dataset.workforce = with_time_tracked(
             std::mem::take(&mut dataset.workforce),
             tracked,
@@ -410,6 +415,32 @@ pub fn combine(files: Vec<ParsedRows>, dataset: &mut Dataset, staffing: &Staffin
     }
 }
 
+/// One person's month: (department, hours logged, billable hours) per department.
+type Logged = Vec<(Option<DepartmentId>, f64, f64)>;
+
+/// Everyone who logged time, once each (the first file's spelling of their name), sorted by
+/// name: hours from `per_person` (repeats already dropped), ungrouped when `[people]` was asked
+/// for them (`from_settings` holds exactly the people with an entry the export left ungrouped).
+fn people_seen<V>(
+    mut people: Vec<PersonSeen>,
+    per_person: &rustc_hash::FxHashMap<(Month, u64), Logged>,
+    from_settings: &rustc_hash::FxHashMap<u64, V>,
+) -> Vec<PersonSeen> {
+    let mut hours: rustc_hash::FxHashMap<u64, f64> = rustc_hash::FxHashMap::default();
+    for ((_, person), logged) in per_person {
+        *hours.entry(*person).or_default() +=
+            logged.iter().map(|(_, tracked, _)| tracked).sum::<f64>();
+    }
+    let mut seen = rustc_hash::FxHashSet::default();
+    people.retain(|person| seen.insert(person.key));
+    for person in &mut people {
+        person.hours = hours.get(&person.key).copied().unwrap_or(0.0);
+        person.ungrouped = from_settings.contains_key(&person.key);
+    }
+    people.sort_by_key(|person| person.name.to_lowercase());
+    people
+}
+
 /// Per month × department from time entries (SPEC §2b): billable and tracked hours, FTE as the
 /// people who logged time, available hours as FTE × `hours_per_fte_month`. A person who logged
 /// time for several departments in a month counts as a share of one FTE in each, by the hours
@@ -418,11 +449,11 @@ pub fn combine(files: Vec<ParsedRows>, dataset: &mut Dataset, staffing: &Staffin
 /// none (company totals only, one entry per file).
 fn time_tracked_months(
     entries: Vec<Parsed<TimeEntry>>,
+    people: Vec<PersonSeen>,
     staffing: &Staffing,
     dataset: &mut Dataset,
 ) -> Vec<WorkforceRow> {
     use rustc_hash::{FxHashMap, FxHashSet};
-    type Logged = Vec<(Option<DepartmentId>, f64, f64)>;
     let first_file = entries
         .first()
         .and_then(|parsed| dataset.sources.get(parsed.origin.source as usize))
@@ -464,6 +495,7 @@ fn time_tracked_months(
             None => logged.push((department, entry.hours, billable)),
         }
     }
+    dataset.people = people_seen(people, &per_person, &from_settings);
     let mut unplaced: Vec<_> = unplaced.into_iter().collect();
     unplaced.sort_unstable_by_key(|(source, _)| *source);
     for (source, (line, people)) in unplaced {

@@ -23,8 +23,8 @@ use super::values::{
 };
 use crate::model::{
     Action, CsatRating, CsatScale, CustomerRow, CustomerSummaryRow, DataQualityIssue, DeliveryRow,
-    DepartmentId, Departments, FinanceRow, Kind, Month, NpsResponse, RowRef, Shape, TimeEntry,
-    WorkforceRow, person_key,
+    DepartmentId, Departments, FinanceRow, Kind, Month, NpsResponse, PersonSeen, RowRef, Shape,
+    TimeEntry, WorkforceRow, person_key,
 };
 
 /// A typed row with where it came from and a fingerprint of its raw cells (for exact-duplicate
@@ -70,7 +70,8 @@ pub enum ParsedRows {
     /// ratings.
     Surveys(Vec<Parsed<NpsResponse>>, Vec<Parsed<CsatRating>>),
     /// A time tracker's entries, summed into workforce months when the folder is combined.
-    TimeEntries(Vec<Parsed<TimeEntry>>),
+    /// Everyone who logged time in the file, as they are listed for `[people]`.
+    TimeEntries(Vec<Parsed<TimeEntry>>, Vec<PersonSeen>),
 }
 
 impl ParsedRows {
@@ -85,7 +86,7 @@ impl ParsedRows {
             ParsedRows::Customers(rows) => rows.len(),
             ParsedRows::CustomerSummary(rows) => rows.len(),
             ParsedRows::Surveys(nps, csat) => nps.len() + csat.len(),
-            ParsedRows::TimeEntries(rows) => rows.len(),
+            ParsedRows::TimeEntries(rows, _) => rows.len(),
         }
     }
 
@@ -127,7 +128,7 @@ impl ParsedRows {
                 outer(nps, source);
                 outer(csat, source);
             }
-            ParsedRows::TimeEntries(rows) => outer(rows, source),
+            ParsedRows::TimeEntries(rows, _) => outer(rows, source),
         }
     }
 
@@ -148,7 +149,7 @@ impl ParsedRows {
                 each(nps, change);
                 each(csat, change);
             }
-            ParsedRows::TimeEntries(rows) => each(rows, change),
+            ParsedRows::TimeEntries(rows, _) => each(rows, change),
         }
     }
 }
@@ -388,6 +389,34 @@ impl<'a> Columns<'a> {
             _ => return None,
         };
         Some((value, position))
+    }
+
+    /// A time entry's person as the export writes them, for people to read: the email or
+    /// user name, else first and last name.
+    fn person_name(&self, row: &RowView<'_>) -> String {
+        let tracker = self.header.tracker.as_ref();
+        let named = self
+            .text_ref(row, Field::Person)
+            .map(|name| name.trim().to_string())
+            .or_else(|| {
+                tracker
+                    .and_then(|t| t.user)
+                    .and_then(|position| self.text_at(row, position))
+                    .map(|user| user.trim().to_string())
+            })
+            .filter(|name| !name.is_empty());
+        named.unwrap_or_else(|| {
+            let Some((first, last)) = tracker.and_then(|t| t.first_last) else {
+                return String::new();
+            };
+            let first = self.text_at(row, first).unwrap_or_default();
+            let last = last
+                .and_then(|position| self.text_at(row, position))
+                .unwrap_or_default();
+            format!("{} {}", first.trim(), last.trim())
+                .trim()
+                .to_string()
+        })
     }
 
     /// Who logged a time entry: the key of their email (else user name, else first and last
@@ -968,6 +997,10 @@ pub fn parse_rows(
     let mut without_due: Option<(usize, usize)> = None;
     let mut blank_billable: Option<(usize, usize)> = None;
     let mut durations_disagree: Option<(usize, usize, String)> = None;
+    // Everyone who logged time, by key, with their name as first written.
+    let mut people_seen: HashMap<u64, PersonSeen, xxhash_rust::xxh3::Xxh3Builder> =
+        HashMap::default();
+    let mut last_person: Option<u64> = None;
 
     let mut reject = |issues: &mut Vec<DataQualityIssue>, line: usize, problem: Problem| {
         rejected += 1;
@@ -1166,7 +1199,7 @@ pub fn parse_rows(
             }))
         }),
         (Kind::Workforce, Shape::TimeEntries) => {
-            collect!(TimeEntries, |row, _origin, department| {
+            let entries = collect!(@rows |row, _origin, department| {
                 let date = columns.required_date(row, Field::Date)?;
                 let hours = columns.hours(row)?;
                 if let Some((decimal, position)) = columns.decimal_hours(row)
@@ -1203,6 +1236,17 @@ pub fn parse_rows(
                     })?,
                 };
                 let (person, person_alias) = columns.person(row)?;
+                // Hours and groups are counted once repeated exports are dropped (combine).
+                // Exports list a person's entries together: look up only when the person changes.
+                if last_person != Some(person) {
+                    last_person = Some(person);
+                    people_seen.entry(person).or_insert_with(|| PersonSeen {
+                        key: person,
+                        name: columns.person_name(row),
+                        hours: 0.0,
+                        ungrouped: false,
+                    });
+                }
                 Ok(Some(TimeEntry {
                     date,
                     person,
@@ -1211,7 +1255,11 @@ pub fn parse_rows(
                     hours,
                     billable,
                 }))
-            })
+            });
+            let mut people: Vec<PersonSeen> =
+                std::mem::take(&mut people_seen).into_values().collect();
+            people.sort_by(|a, b| a.name.cmp(&b.name));
+            ParsedRows::TimeEntries(entries, people)
         }
         (Kind::Workforce, _) => collect!(Workforce, |row, _origin, department| {
             let month = columns.month(row, Field::Month)?;

@@ -121,6 +121,20 @@ fn wait_until_loaded(harness: &mut Harness<'_, Fixture>) {
     );
 }
 
+/// Steps frames until the escalation store's thread has answered everything sent to it (it
+/// writes off the UI thread), for at most ten seconds.
+fn wait_for_store(harness: &mut Harness<'_, Fixture>) {
+    for _ in 0..1000 {
+        harness.step();
+        if app(harness).is_store_idle() {
+            harness.run();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("the escalation store did not answer within ten seconds");
+}
+
 /// What the core computes for `folder`, as the report would.
 fn core(folder: &Path) -> (Dataset, MetricTable, Month) {
     let dataset = load_folder(folder, &LoadOptions::default()).expect("the folder loads");
@@ -332,17 +346,21 @@ fn a_dropped_export_with_a_bad_row_is_added_to_the_folder_and_its_problem_shows_
     );
 }
 
+/// The critical escalation the sample data plants in its latest month, as the core raises it.
+fn latest_critical_escalation(folder: &Path) -> escalations::Escalation {
+    let (dataset, table, latest) = core(folder);
+    let (rules, _) = escalations::rules::load(folder, None).expect("the rules load");
+    escalations::evaluate(table.values(), &dataset.departments, &rules)
+        .into_iter()
+        .find(|escalation| escalation.month == latest && escalation.severity == Severity::Critical)
+        .expect("the sample data plants a critical problem in the latest month")
+}
+
 #[test]
 fn acknowledging_and_resolving_an_escalation_in_the_app_is_kept_in_the_state_database() {
     let folder = copy_of_sample_data();
     let mut harness = open_app(folder.path());
-    let (dataset, table, latest) = core(folder.path());
-    let (rules, _) = escalations::rules::load(folder.path(), None).expect("the rules load");
-    let raised = escalations::evaluate(table.values(), &dataset.departments, &rules);
-    let critical = raised
-        .iter()
-        .find(|escalation| escalation.month == latest && escalation.severity == Severity::Critical)
-        .expect("the sample data plants a critical problem in the latest month");
+    let critical = latest_critical_escalation(folder.path());
 
     // The overview's "needs attention" list leads to it.
     harness.get_by_label(&critical.message).click();
@@ -352,7 +370,7 @@ fn acknowledging_and_resolving_an_escalation_in_the_app_is_kept_in_the_state_dat
     harness
         .get_by_role_and_label(egui::accesskit::Role::Button, "Acknowledge")
         .click();
-    harness.run();
+    wait_for_store(&mut harness);
     let state_file = store::default_path(folder.path());
     let status = |id: &str| {
         let store = Store::open_existing(&state_file)
@@ -374,7 +392,7 @@ fn acknowledging_and_resolving_an_escalation_in_the_app_is_kept_in_the_state_dat
     harness
         .get_by_role_and_label(egui::accesskit::Role::Button, "Assign")
         .click();
-    harness.run();
+    wait_for_store(&mut harness);
     let comment = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Comment");
     comment.focus();
     comment.type_text("Pricing review with the Consulting lead on Friday");
@@ -382,7 +400,7 @@ fn acknowledging_and_resolving_an_escalation_in_the_app_is_kept_in_the_state_dat
     harness
         .get_by_role_and_label(egui::accesskit::Role::Button, "Add comment")
         .click();
-    harness.run();
+    wait_for_store(&mut harness);
     let recorded = Store::open_existing(&state_file)
         .expect("readable")
         .expect("exists")
@@ -398,7 +416,7 @@ fn acknowledging_and_resolving_an_escalation_in_the_app_is_kept_in_the_state_dat
     harness
         .get_by_role_and_label(egui::accesskit::Role::Button, "Resolve")
         .click();
-    harness.run();
+    wait_for_store(&mut harness);
     assert_eq!(status(&critical.escalation_id), Some(Status::Resolved));
 
     let store = Store::open_existing(&state_file)
@@ -429,6 +447,58 @@ fn acknowledging_and_resolving_an_escalation_in_the_app_is_kept_in_the_state_dat
         harness.query_by_label("Acknowledged").is_some(),
         "the history line"
     );
+}
+
+#[test]
+fn an_action_on_a_locked_state_file_waits_off_the_ui_thread_and_then_lands() {
+    let folder = copy_of_sample_data();
+    let mut harness = open_app(folder.path());
+    let critical = latest_critical_escalation(folder.path());
+    harness.get_by_label(&critical.message).click();
+    harness.run();
+
+    // Another program holds the state file's write lock (the store waits up to ten seconds).
+    let state_file = store::default_path(folder.path());
+    drop(Store::open(&state_file).expect("the state file is created"));
+    let blocker = rusqlite::Connection::open(&state_file).expect("a second connection");
+    blocker
+        .execute_batch("BEGIN EXCLUSIVE")
+        .expect("the lock is taken");
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Acknowledge")
+        .click();
+    // Frames keep coming while the store waits: on the UI thread, this step would have hung
+    // for the busy timeout and then said "Not saved".
+    for _ in 0..3 {
+        harness.step();
+    }
+    assert!(
+        !app(&harness).is_store_idle(),
+        "the action is still waiting"
+    );
+    assert!(
+        harness.query_by_label("Saving…").is_some(),
+        "the detail says the change is being saved"
+    );
+    assert!(harness.query_by_label_contains("Not saved").is_none());
+
+    blocker
+        .execute_batch("COMMIT")
+        .expect("the lock is released");
+    drop(blocker);
+    wait_for_store(&mut harness);
+    let store = Store::open_existing(&state_file)
+        .expect("readable")
+        .expect("exists");
+    assert_eq!(
+        store
+            .states()
+            .expect("states")
+            .get(&critical.escalation_id)
+            .map(|state| state.status),
+        Some(Status::Acknowledged)
+    );
+    assert!(harness.query_by_label("Saving…").is_none());
 }
 
 /// In the Data view, maps `finance_german.csv`'s header "Umsatz" to revenue, saves, and waits
@@ -894,4 +964,78 @@ fn a_statement_without_departments_is_assigned_to_one_from_the_data_view() {
         .expect("June 2025");
     assert_eq!(june.department, Some(landscaping));
     assert!((june.revenue - 7242.77).abs() < 1e-9);
+}
+
+#[test]
+fn a_person_without_a_department_is_placed_from_the_data_view_and_the_settings_keep_the_rest() {
+    // Clockify's export: Cy Park logged 5 h (billable) on 2026-03-13 with no group.
+    let folder = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(
+        crate::fixture("trackers/clockify_midnight_two_departments.csv"),
+        folder.path().join("clockify.csv"),
+    )
+    .expect("copy");
+    let settings = folder.path().join("coo-dashboard.toml");
+    let before = "# Capacity agreed with HR in January.\n[capacity]\nhours_per_fte_month = 150 # after leave\n\n[thresholds.utilization]\nwarning_below = 0.5\n";
+    std::fs::write(&settings, before).expect("settings");
+    let mut harness = open_app(folder.path());
+    let cy = {
+        let prepared = app(&harness).prepared().expect("loaded");
+        let unplaced: Vec<_> = prepared
+            .dataset
+            .people
+            .iter()
+            .filter(|person| person.ungrouped)
+            .collect();
+        assert_eq!(
+            unplaced.len(),
+            1,
+            "only Cy's entry has no group: {unplaced:?}"
+        );
+        assert!((unplaced[0].hours - 5.0).abs() < 1e-9, "{:?}", unplaced[0]);
+        unplaced[0].name.clone()
+    };
+
+    click_view(&mut harness, View::Data);
+    assert!(
+        harness
+            .query_by_label_contains("People in the time entries (3; 1 without a department)")
+            .is_some()
+    );
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, &cy)
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Engineering")
+        .click();
+    harness.step();
+    wait_until_loaded(&mut harness);
+
+    let after = std::fs::read_to_string(&settings).expect("settings");
+    assert!(
+        after.starts_with(before.trim_end()),
+        "the comments and keys before are kept as written:\n{after}"
+    );
+    assert!(
+        after.contains(&format!("[people]\n\"{cy}\" = \"Engineering\"")),
+        "{after}"
+    );
+    // Engineering in March now: Ana 10/12 FTE (10 of her 12 h) + Cy 1 FTE, × 150 h = 275 h
+    // available; billable 10 + 5 = 15 h.
+    let prepared = app(&harness).prepared().expect("reloaded");
+    let engineering = prepared.dataset.departments.find("Engineering");
+    let utilization =
+        prepared
+            .metrics
+            .value(Metric::Utilization, engineering, crate::month("2026-03"));
+    assert!(
+        utilization.is_some_and(|value| (value - 15.0 / 275.0).abs() < 1e-9),
+        "{utilization:?}"
+    );
+    assert!(
+        harness
+            .query_by_label_contains("People in the time entries (3; 0 without a department)")
+            .is_some()
+    );
 }

@@ -13,7 +13,7 @@ use super::{Command, ViewContext};
 use crate::app::{format, widgets};
 use crate::input::headers::Field;
 use crate::input::statement::MONTH_COLUMNS;
-use crate::model::{Action, DataQualityIssue, Shape, SourceSummary};
+use crate::model::{Action, DataQualityIssue, PersonSeen, Shape, SourceSummary};
 
 /// The mapping editor's choices: (file, header as written) → the column it holds.
 pub type MappingEdits = HashMap<(String, String), Option<Field>>;
@@ -119,6 +119,7 @@ pub fn data_ui(
         company_statements_ui(ui, &dataset.sources, departments, commands);
     });
     ui.add_space(8.0);
+
     widgets::section(
         ui,
         &ctx.palette,
@@ -157,6 +158,129 @@ pub fn data_ui(
             problems_table_ui(ui, &problems);
         },
     );
+    if !dataset.people.is_empty() {
+        ui.add_space(8.0);
+        let unplaced = unplaced_people(ctx).count();
+        let title = format!(
+            "People in the time entries ({}; {} without a department)",
+            dataset.people.len(),
+            unplaced
+        );
+        // Open when someone's hours reach no department: that is when it needs a look.
+        widgets::section(ui, &ctx.palette, "People", |ui| {
+            egui::CollapsingHeader::new(title)
+                .id_salt("people in the time entries")
+                .default_open(unplaced > 0)
+                .show(ui, |ui| people_ui(ui, ctx, commands));
+        });
+    }
+}
+
+/// People whose hours no department gets: some entries without a group of the export's own
+/// and nobody under `[people]`.
+fn unplaced_people<'a>(ctx: &'a ViewContext<'_>) -> impl Iterator<Item = &'a PersonSeen> + 'a {
+    ctx.prepared.dataset.people.iter().filter(|person| {
+        person.ungrouped && !ctx.prepared.people_settings.contains_key(&person.key)
+    })
+}
+
+/// The `[people]` editor: everyone who logged time, those without a department first, each with
+/// a department picker; a choice is saved to `coo-dashboard.toml` (nothing else in it changes)
+/// and the folder is read again.
+fn people_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command>) {
+    ui.label(
+        RichText::new(
+            "The export's own group places an entry; [people] places the entries without one. \
+             People without either count in company totals only.",
+        )
+        .weak(),
+    );
+    ui.add_space(4.0);
+    let mut names: Vec<&str> = ctx
+        .prepared
+        .departments
+        .iter()
+        .map(|(_, name)| name.as_str())
+        .collect();
+    names.sort_by_key(|name| name.to_lowercase());
+    let settings = &ctx.prepared.people_settings;
+    let mut people: Vec<&PersonSeen> = ctx.prepared.dataset.people.iter().collect();
+    // Those whose hours no department gets first, then by name.
+    people.sort_by_key(|person| {
+        let placed = !person.ungrouped || settings.contains_key(&person.key);
+        (placed, person.name.to_lowercase())
+    });
+    TableBuilder::new(ui)
+        .id_salt("people")
+        .striped(true)
+        .column(Column::auto().at_least(220.0))
+        .column(Column::auto().at_least(90.0))
+        .column(Column::auto().at_least(220.0))
+        .column(Column::remainder())
+        .max_scroll_height(320.0)
+        .header(22.0, |mut header| {
+            for title in [
+                "Person",
+                "Hours",
+                "Department under [people]",
+                "Entries placed by",
+            ] {
+                header.col(|ui| {
+                    ui.strong(title);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(24.0, people.len(), |mut row| {
+                let person = people[row.index()];
+                let setting = settings.get(&person.key);
+                let mut name_label = None;
+                row.col(|ui| {
+                    name_label = Some(ui.label(&person.name).id);
+                });
+                row.col(|ui| {
+                    widgets::number_cell_ui(ui, format::grouped(person.hours, 1));
+                });
+                row.col(|ui| {
+                    let shown = setting.map_or("— none —", String::as_str);
+                    let picker = egui::ComboBox::from_id_salt(("person department", person.key))
+                        .selected_text(shown)
+                        .width(200.0)
+                        .show_ui(ui, |ui| {
+                            if ui.selectable_label(setting.is_none(), "— none —").clicked()
+                                && setting.is_some()
+                            {
+                                commands.push(Command::SavePersonDepartment {
+                                    person: person.name.clone(),
+                                    department: None,
+                                });
+                            }
+                            for name in &names {
+                                let chosen =
+                                    setting.is_some_and(|set| set.eq_ignore_ascii_case(name));
+                                if ui.selectable_label(chosen, *name).clicked() && !chosen {
+                                    commands.push(Command::SavePersonDepartment {
+                                        person: person.name.clone(),
+                                        department: Some(name.to_string()),
+                                    });
+                                }
+                            }
+                        })
+                        .response;
+                    if let Some(label) = name_label {
+                        picker.labelled_by(label);
+                    }
+                });
+                row.col(|ui| {
+                    let (text, color) = match (person.ungrouped, setting) {
+                        (false, _) => ("the export's groups", ctx.palette.neutral),
+                        (true, Some(_)) => ("[people]", ctx.palette.neutral),
+                        (true, None) => ("nobody: company totals only", ctx.palette.warning),
+                    };
+                    ui.label(RichText::new(text).color(color));
+                });
+            });
+        });
 }
 
 fn kind_text(source: &SourceSummary) -> String {

@@ -451,6 +451,9 @@ fn detail_ui(
                 ctx.palette.neutral
             },
         );
+        if ctx.desk.is_saving(escalation_id) {
+            widgets::chip_ui(ui, "Saving…", ctx.palette.neutral);
+        }
     });
     ui.add_space(4.0);
     ui.label(RichText::new(&escalation.message).size(15.0).strong());
@@ -535,7 +538,10 @@ fn detail_ui(
     });
     ui.add_space(6.0);
 
-    actions_ui(ui, escalation_id, status, filters, commands);
+    // One change at a time: the buttons wait while the last one is being written.
+    ui.add_enabled_ui(!ctx.desk.is_saving(escalation_id), |ui| {
+        actions_ui(ui, escalation_id, status, filters, commands);
+    });
     ui.add_space(8.0);
     ui.label(RichText::new("History").strong());
     let history = ctx.desk.history(escalation_id);
