@@ -271,11 +271,9 @@ fn record(
     action: &WorkflowAction,
     actor: Option<String>,
 ) -> Result<(EscalationState, Vec<AuditEntry>), String> {
-    if writer.is_none() {
-        *writer = Some(Store::open(state_file).map_err(|error| error.to_string())?);
-    }
-    let Some(store) = writer.as_mut() else {
-        return Err("the escalation state could not be opened".to_string());
+    let store = match writer {
+        Some(store) => store,
+        None => writer.insert(Store::open(state_file).map_err(|error| error.to_string())?),
     };
     let state = store
         .apply(escalation_id, action, actor.as_deref())

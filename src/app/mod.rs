@@ -753,47 +753,28 @@ impl App {
                 }),
                 None => self.notify("Open a data folder first (Ctrl+O).", true),
             },
-            Command::SaveSourceDepartment { file, department } => match self.current_folder() {
-                Some(folder) => {
-                    match crate::config::save_source_department(&folder, &file, &department) {
-                        Ok(()) => {
-                            self.notify(
-                                format!("Saved: {file} now belongs to {}.", department.trim()),
-                                false,
-                            );
-                            self.start_load(LoadRequest::folder(folder));
-                        }
-                        Err(error) => self.notify(
-                            format!("The department of {file} could not be saved ({error})."),
-                            true,
-                        ),
-                    }
-                }
-                None => self.notify("Open a data folder first (Ctrl+O).", true),
-            },
-            Command::SavePersonDepartment { person, department } => match self.current_folder() {
-                Some(folder) => {
-                    match crate::config::save_person_department(
-                        &folder,
-                        &person,
-                        department.as_deref(),
-                    ) {
-                        Ok(()) => {
-                            let placed = match &department {
-                                Some(department) => format!("{person} now counts in {department}"),
-                                None => format!("{person} no longer has a department in [people]"),
-                            };
-                            self.notify(format!("Saved: {placed}."), false);
-                            self.start_load(LoadRequest::folder(folder));
-                        }
-                        Err(error) => self.notify(
-                            format!("The department of {person} could not be saved ({error})."),
-                            true,
-                        ),
-                    }
-                }
-                None => self.notify("Open a data folder first (Ctrl+O).", true),
-            },
+            Command::SaveSourceDepartment { file, department } => self.save_setting(
+                |folder| crate::config::save_source_department(folder, &file, &department),
+                format!("{file} now belongs to {}", department.trim()),
+                format!("The department of {file}"),
+            ),
+            Command::SavePersonDepartment { person, department } => {
+                let placed = match &department {
+                    Some(department) => format!("{person} now counts in {department}"),
+                    None => format!("{person} no longer has a department in [people]"),
+                };
+                self.save_setting(
+                    |folder| {
+                        crate::config::save_person_department(
+                            folder,
+                            &person,
+                            department.as_deref(),
+                        )
+                    },
+                    placed,
+                    format!("The department of {person}"),
+                )
+            }
             Command::DismissNotice(index) => {
                 if index < self.notices.len() {
                     self.notices.remove(index);
@@ -834,6 +815,27 @@ impl App {
                     self.notify(format!("Not saved: {error}."), true);
                 }
             }
+        }
+    }
+
+    /// Saves one setting of the open folder's `coo-dashboard.toml` and reads the folder again;
+    /// a refused save (see `config::edit_settings`) is said, and nothing is reloaded.
+    fn save_setting(
+        &mut self,
+        save: impl FnOnce(&std::path::Path) -> Result<(), crate::config::SettingsError>,
+        done: String,
+        what: String,
+    ) {
+        let Some(folder) = self.current_folder() else {
+            self.notify("Open a data folder first (Ctrl+O).", true);
+            return;
+        };
+        match save(&folder) {
+            Ok(()) => {
+                self.notify(format!("Saved: {done}."), false);
+                self.start_load(LoadRequest::folder(folder));
+            }
+            Err(error) => self.notify(format!("{what} could not be saved ({error})."), true),
         }
     }
 

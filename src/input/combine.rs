@@ -437,7 +437,7 @@ fn people_seen<V>(
         person.hours = hours.get(&person.key).copied().unwrap_or(0.0);
         person.ungrouped = from_settings.contains_key(&person.key);
     }
-    people.sort_by_key(|person| person.name.to_lowercase());
+    people.sort_by_cached_key(|person| person.name.to_lowercase());
     people
 }
 

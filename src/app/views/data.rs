@@ -179,9 +179,15 @@ pub fn data_ui(
 /// People whose hours no department gets: some entries without a group of the export's own
 /// and nobody under `[people]`.
 fn unplaced_people<'a>(ctx: &'a ViewContext<'_>) -> impl Iterator<Item = &'a PersonSeen> + 'a {
-    ctx.prepared.dataset.people.iter().filter(|person| {
-        person.ungrouped && !ctx.prepared.people_settings.contains_key(&person.key)
-    })
+    ctx.prepared
+        .dataset
+        .people
+        .iter()
+        .filter(|person| is_unplaced(ctx, person))
+}
+
+fn is_unplaced(ctx: &ViewContext<'_>, person: &PersonSeen) -> bool {
+    person.ungrouped && !ctx.prepared.people_settings.contains_key(&person.key)
 }
 
 /// The `[people]` editor: everyone who logged time, those without a department first, each with
@@ -204,12 +210,16 @@ fn people_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command>) {
         .collect();
     names.sort_by_key(|name| name.to_lowercase());
     let settings = &ctx.prepared.people_settings;
-    let mut people: Vec<&PersonSeen> = ctx.prepared.dataset.people.iter().collect();
-    // Those whose hours no department gets first, then by name.
-    people.sort_by_key(|person| {
-        let placed = !person.ungrouped || settings.contains_key(&person.key);
-        (placed, person.name.to_lowercase())
-    });
+    // Those whose hours no department gets first; `dataset.people` is sorted by name already.
+    let people: Vec<&PersonSeen> = unplaced_people(ctx)
+        .chain(
+            ctx.prepared
+                .dataset
+                .people
+                .iter()
+                .filter(|person| !is_unplaced(ctx, person)),
+        )
+        .collect();
     TableBuilder::new(ui)
         .id_salt("people")
         .striped(true)
