@@ -6,9 +6,9 @@
 
 use std::time::{Duration, Instant};
 
+use coo_dashboard::analysis::read_folder;
 use coo_dashboard::app::views::View;
 use coo_dashboard::app::{App, AppOptions, Command, UiState};
-use coo_dashboard::input::{LoadOptions, load_folder};
 use coo_dashboard::metrics::{self, Metric};
 use coo_dashboard::model::Month;
 use coo_dashboard::report;
@@ -52,7 +52,7 @@ fn main() {
     let scale = bench_scale();
     let folder = reference_set(scale).expect("the reference set is written");
     // What the cards must show, from the core.
-    let dataset = load_folder(&folder, &LoadOptions::default()).expect("the folder reads");
+    let dataset = read_folder(&folder, true).expect("the folder reads");
     let as_of = report::resolve_as_of(&dataset, None).expect("the set has dates");
     let table = metrics::compute(&dataset, as_of).expect("metrics compute");
     let latest = Month::of(as_of);

@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
+use coo_dashboard::analysis::read_folder;
 use coo_dashboard::escalations::{self, rules::Rules};
-use coo_dashboard::input::{LoadOptions, load_folder};
 use coo_dashboard::metrics;
 use coo_dashboard::report::{self, Report};
 use coo_dashboard::synthetic::{bench_scale, reference_set};
@@ -17,21 +17,17 @@ fn stages(c: &mut Criterion) {
     coo_dashboard::allocator::return_large_blocks();
     let scale = bench_scale();
     let folder = reference_set(scale).expect("the reference set is written");
-    let uncached = LoadOptions {
-        use_cache: false,
-        ..LoadOptions::default()
-    };
     let mut group = c.benchmark_group(format!("N={scale}"));
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(20));
 
     group.bench_function("read folder (no cache)", |b| {
-        b.iter(|| load_folder(&folder, &uncached).expect("the folder reads"))
+        b.iter(|| read_folder(&folder, false).expect("the folder reads"))
     });
     group.bench_function("read folder (cached)", |b| {
-        b.iter(|| load_folder(&folder, &LoadOptions::default()).expect("the folder reads"))
+        b.iter(|| read_folder(&folder, true).expect("the folder reads"))
     });
-    let dataset = load_folder(&folder, &uncached).expect("the folder reads");
+    let dataset = read_folder(&folder, false).expect("the folder reads");
     let as_of = report::resolve_as_of(&dataset, None).expect("the set has dates");
     group.bench_function("compute metrics", |b| {
         b.iter(|| metrics::compute(&dataset, as_of).expect("metrics compute"))

@@ -107,6 +107,29 @@ pub struct Analysis {
     pub timings: Timings,
 }
 
+/// Reads `data_dir` with its settings file read once: what `run` does first, for callers that
+/// want the dataset alone (benchmarks, tests, tools).
+pub fn read_folder(data_dir: &Path, use_cache: bool) -> Result<Dataset, LoadError> {
+    read_with(data_dir, &FolderSettings::read(data_dir), use_cache).map(|(dataset, _)| dataset)
+}
+
+/// Reads `data_dir` applying `settings`; the settings' own problems lead the data-quality list.
+/// Gives back what was applied.
+fn read_with(
+    data_dir: &Path,
+    settings: &FolderSettings,
+    use_cache: bool,
+) -> Result<(Dataset, input::ReadingSettings), LoadError> {
+    let (reading, problems) = settings.reading();
+    let options = LoadOptions {
+        settings: reading,
+        use_cache,
+    };
+    let mut dataset = input::load_folder(data_dir, &options)?;
+    dataset.data_quality.splice(0..0, problems);
+    Ok((dataset, options.settings))
+}
+
 /// Analyses `data_dir`.
 pub fn run(data_dir: &Path, options: &Options) -> Result<Analysis, AnalysisError> {
     run_observed(data_dir, options, &mut |_| true)
@@ -130,24 +153,7 @@ pub fn run_observed(
     let settings = FolderSettings::read(data_dir);
     let rules_text = rules::read_rules_file(options.rules_file.as_deref())?;
     let rules_file = options.rules_file.as_deref().zip(rules_text.as_deref());
-    let (mappings, mapping_problems) = settings.mappings();
-    let (source_departments, source_problems) = settings.source_departments();
-    let (staffing, staffing_problems) = settings.staffing();
-    let load_options = LoadOptions {
-        mappings: Some(mappings.clone()),
-        source_departments: Some(source_departments),
-        staffing: Some(staffing.clone()),
-        ..LoadOptions::default()
-    };
-    let mut dataset = input::load_folder(data_dir, &load_options)?;
-    dataset.data_quality.splice(
-        0..0,
-        mapping_problems
-            .into_iter()
-            .map(input::mapping_issue)
-            .chain(source_problems.into_iter().map(input::source_setting_issue))
-            .chain(staffing_problems.into_iter().map(input::staffing_issue)),
-    );
+    let (mut dataset, reading) = read_with(data_dir, &settings, true)?;
     for issue in &mut dataset.data_quality {
         bound_echo(issue);
     }
@@ -192,8 +198,8 @@ pub fn run_observed(
         rules,
         rule_problems,
         rules_layers,
-        mappings,
-        staffing,
+        mappings: reading.mappings,
+        staffing: reading.staffing,
         raised,
         departments,
         standings,

@@ -2,13 +2,17 @@
 //! (SPEC §4) read by the escalations module from the same file. A broken file never stops the
 //! app: its problem is reported with the line and the built-in defaults apply.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::input::headers::{Field, UserMappings, normalise_header};
-use crate::model::person_key;
+use crate::input::settings::ReadingSettings;
+pub use crate::input::settings::{
+    CONFIG_FILE, DEFAULT_HOURS_PER_FTE_MONTH, SourceDepartments, Staffing,
+};
+use crate::model::{Action, DataQualityIssue, person_key};
 
 /// The bundled sample data: beside the executable's crate when run through cargo, else
 /// `sample_data` in the working directory.
@@ -20,9 +24,6 @@ pub fn default_data_dir() -> PathBuf {
         PathBuf::from("sample_data")
     }
 }
-
-/// The file name of the data folder's settings.
-pub const CONFIG_FILE: &str = "coo-dashboard.toml";
 
 /// `[mapping."Header as written"] column = "revenue"`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -184,6 +185,60 @@ impl FolderSettings {
             None => (Staffing::default(), Vec::new()),
         }
     }
+
+    /// Everything reading applies, with the file's problems with it as data-quality entries
+    /// (mappings first, then `[sources]`, then `[people]`/`[capacity]`).
+    pub fn reading(&self) -> (ReadingSettings, Vec<DataQualityIssue>) {
+        let (mappings, mapping_problems) = self.mappings();
+        let (source_departments, source_problems) = self.source_departments();
+        let (staffing, staffing_problems) = self.staffing();
+        let issues = mapping_problems
+            .into_iter()
+            .map(mapping_issue)
+            .chain(source_problems.into_iter().map(source_setting_issue))
+            .chain(staffing_problems.into_iter().map(staffing_issue))
+            .collect();
+        let settings = ReadingSettings {
+            mappings,
+            source_departments,
+            staffing,
+        };
+        (settings, issues)
+    }
+}
+
+/// A problem with the settings' header mappings as the data-quality list shows it.
+pub fn mapping_issue(problem: ConfigProblem) -> DataQualityIssue {
+    not_applied(problem, "mapping")
+}
+
+/// A problem with a `[people]` or `[capacity]` setting as the data-quality list shows it (the
+/// message says what applies instead).
+pub fn staffing_issue(problem: ConfigProblem) -> DataQualityIssue {
+    DataQualityIssue {
+        file: CONFIG_FILE.to_string(),
+        line: problem.line,
+        column: problem.key,
+        value: None,
+        problem: problem.message,
+        action: Action::Assumed,
+    }
+}
+
+/// A problem with a `[sources]` setting as the data-quality list shows it.
+pub fn source_setting_issue(problem: ConfigProblem) -> DataQualityIssue {
+    not_applied(problem, "setting")
+}
+
+/// A problem of the settings file as a data-quality entry: `what` is not applied until fixed.
+fn not_applied(problem: ConfigProblem, what: &str) -> DataQualityIssue {
+    DataQualityIssue {
+        problem: format!(
+            "{}; this {what} is not applied until it is fixed",
+            problem.message
+        ),
+        ..staffing_issue(problem)
+    }
 }
 
 pub fn mappings_from_text(path: &Path, text: &str) -> (UserMappings, Vec<ConfigProblem>) {
@@ -217,41 +272,6 @@ pub fn mappings_from_text(path: &Path, text: &str) -> (UserMappings, Vec<ConfigP
         }
     }
     (mappings, problems)
-}
-
-/// Hours one FTE is available in a month when `[capacity] hours_per_fte_month` is not set.
-pub const DEFAULT_HOURS_PER_FTE_MONTH: f64 = 160.0;
-
-/// `[people]` (time-tracker person → department) and `[capacity]` (SPEC §2b, §4).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Staffing {
-    /// [`person_key`] of the person as written in `[people]` → department as written.
-    pub people: HashMap<u64, String>,
-    pub hours_per_fte_month: f64,
-}
-
-impl Default for Staffing {
-    fn default() -> Staffing {
-        Staffing {
-            people: HashMap::new(),
-            hours_per_fte_month: DEFAULT_HOURS_PER_FTE_MONTH,
-        }
-    }
-}
-
-impl Staffing {
-    /// A stable hash of the settings, part of the reading cache's key for the folder.
-    pub fn fingerprint(&self) -> u64 {
-        let mut people: Vec<(&u64, &String)> = self.people.iter().collect();
-        people.sort();
-        let mut bytes = self.hours_per_fte_month.to_bits().to_le_bytes().to_vec();
-        for (person, department) in people {
-            bytes.extend_from_slice(&person.to_le_bytes());
-            bytes.extend_from_slice(department.as_bytes());
-            bytes.push(0xff);
-        }
-        xxhash_rust::xxh3::xxh3_64(&bytes)
-    }
 }
 
 pub fn staffing_from_text(path: &Path, text: &str) -> (Staffing, Vec<ConfigProblem>) {
@@ -323,10 +343,6 @@ struct SourcesSection {
     #[serde(default)]
     sources: BTreeMap<String, toml::Value>,
 }
-
-/// The `[sources]` settings: file path (relative to the data folder, `/`-separated) →
-/// department.
-pub type SourceDepartments = BTreeMap<String, String>;
 
 pub fn source_departments_from_text(
     path: &Path,

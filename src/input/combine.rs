@@ -19,7 +19,7 @@ use rayon::slice::ParallelSliceMut;
 use xxhash_rust::xxh3::Xxh3Builder;
 
 use super::rows::{Category, Parsed, ParsedRows, Posting};
-use crate::config::{CONFIG_FILE, Staffing};
+use super::settings::{CONFIG_FILE, Staffing};
 use crate::model::{
     Action, CsatRating, CustomerRow, CustomerSummaryRow, DataQualityIssue, Dataset, DeliveryRow,
     DepartmentId, FinanceRow, Month, NpsResponse, PersonSeen, RowRef, SourceSummary, TimeEntry,

@@ -10,6 +10,7 @@ pub mod combine;
 pub mod headers;
 pub mod reader;
 pub mod rows;
+pub mod settings;
 pub mod statement;
 pub mod survey;
 pub mod trackers;
@@ -21,7 +22,6 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 use walkdir::WalkDir;
 
-use crate::config::{self, CONFIG_FILE, Staffing};
 use rayon::prelude::*;
 
 use crate::model::{
@@ -31,6 +31,7 @@ use cache::Cache;
 use headers::{HeaderMap, Recognised, UserMappings, normalise_header};
 use reader::{RawTable, ReadError, SUPPORTED_EXTENSIONS, TableRows};
 use rows::ParsedRows;
+pub use settings::{CONFIG_FILE, ReadingSettings, SourceDepartments, Staffing};
 
 /// The folder itself could not be read; files inside it never cause this.
 #[derive(Debug, Error)]
@@ -78,29 +79,20 @@ pub const MAX_HEADER_COLUMNS: usize = 2_000;
 /// A file listed when the folder was scanned but gone when it was opened.
 const VANISHED: &str = "the file disappeared while the folder was being read (moved or deleted); reload once the folder is complete";
 
-/// What to apply while reading.
+/// What to apply while reading: the folder's settings as the caller read them (see
+/// `analysis::read_folder`, which reads `coo-dashboard.toml` once) and whether to use the cache.
 #[derive(Debug, Clone)]
 pub struct LoadOptions {
-    /// Header mappings on top of the alias table; when `None`, the data folder's
-    /// `coo-dashboard.toml` is read.
-    pub mappings: Option<UserMappings>,
-    /// `[sources."PATH"] department` settings; when `None`, the data folder's
-    /// `coo-dashboard.toml` is read.
-    pub source_departments: Option<config::SourceDepartments>,
+    pub settings: ReadingSettings,
     /// Use and fill the reading cache in `DATA_DIR/.coo-dashboard/cache/` (see [`cache`]).
     pub use_cache: bool,
-    /// `[people]` and `[capacity]` for time entries; when `None`, the data folder's
-    /// `coo-dashboard.toml` is read.
-    pub staffing: Option<Staffing>,
 }
 
 impl Default for LoadOptions {
     fn default() -> LoadOptions {
         LoadOptions {
-            mappings: None,
-            source_departments: None,
+            settings: ReadingSettings::default(),
             use_cache: true,
-            staffing: None,
         }
     }
 }
@@ -204,110 +196,28 @@ pub fn load_folder(data_dir: &Path, options: &LoadOptions) -> Result<Dataset, Lo
         source,
     })?;
 
-    let mut dataset = Dataset::default();
-    // What the caller did not give comes from one reading of the folder's settings file.
-    let given_all = options.mappings.is_some()
-        && options.source_departments.is_some()
-        && options.staffing.is_some();
-    let file = (!given_all).then(|| config::FolderSettings::read(data_dir));
-    let file = file.as_ref();
-    let mappings = setting(
-        &options.mappings,
-        file,
-        config::FolderSettings::mappings,
-        mapping_issue,
-        &mut dataset,
-    );
-    let source_departments = setting(
-        &options.source_departments,
-        file,
-        config::FolderSettings::source_departments,
-        source_setting_issue,
-        &mut dataset,
-    );
-    let staffing = setting(
-        &options.staffing,
-        file,
-        config::FolderSettings::staffing,
-        staffing_issue,
-        &mut dataset,
-    );
-
+    let ReadingSettings {
+        mappings,
+        source_departments,
+        staffing,
+    } = &options.settings;
     Ok(read_found(
         data_dir,
         discover(data_dir),
         &Settings {
-            mappings: &mappings,
-            source_departments: &source_departments,
-            staffing: &staffing,
+            mappings,
+            source_departments,
+            staffing,
         },
         options,
-        dataset,
+        Dataset::default(),
     ))
-}
-
-/// A setting the caller gave, else the settings file's, with the file's problems with it in
-/// `dataset`'s data-quality list.
-fn setting<T: Clone + Default>(
-    given: &Option<T>,
-    file: Option<&config::FolderSettings>,
-    read: fn(&config::FolderSettings) -> (T, Vec<config::ConfigProblem>),
-    issue: fn(config::ConfigProblem) -> DataQualityIssue,
-    dataset: &mut Dataset,
-) -> T {
-    match (given, file) {
-        (Some(value), _) => value.clone(),
-        (None, Some(file)) => {
-            let (value, problems) = read(file);
-            dataset.data_quality.extend(problems.into_iter().map(issue));
-            value
-        }
-        (None, None) => T::default(),
-    }
-}
-
-/// A problem with the settings' header mappings as the data-quality list shows it.
-pub fn mapping_issue(problem: config::ConfigProblem) -> DataQualityIssue {
-    config_problem(problem, "mapping")
-}
-
-/// A problem with a `[people]` or `[capacity]` setting as the data-quality list shows it (the
-/// message says what applies instead).
-pub fn staffing_issue(problem: config::ConfigProblem) -> DataQualityIssue {
-    DataQualityIssue {
-        file: CONFIG_FILE.to_string(),
-        line: problem.line,
-        column: problem.key,
-        value: None,
-        problem: problem.message,
-        action: Action::Assumed,
-    }
-}
-
-/// A problem with a `[sources]` setting as the data-quality list shows it.
-pub fn source_setting_issue(problem: config::ConfigProblem) -> DataQualityIssue {
-    config_problem(problem, "setting")
-}
-
-/// A problem of the settings file as a data-quality entry: `what` is not applied until fixed.
-fn config_problem(problem: config::ConfigProblem, what: &str) -> DataQualityIssue {
-    DataQualityIssue {
-        file: CONFIG_FILE.to_string(),
-        line: problem.line,
-        column: problem.key,
-        value: None,
-        problem: format!(
-            "{}; this {what} is not applied until it is fixed",
-            problem.message
-        ),
-        action: Action::Assumed,
-    }
 }
 
 /// The data folder's settings that reading applies.
 struct Settings<'a> {
     mappings: &'a UserMappings,
-    source_departments: &'a config::SourceDepartments,
+    source_departments: &'a SourceDepartments,
     staffing: &'a Staffing,
 }
 
@@ -675,7 +585,7 @@ pub fn load_single(bytes: &[u8], file_name: &str) -> Dataset {
     combine::combine(
         rows.into_iter().collect(),
         &mut dataset,
-        &config::Staffing::default(),
+        &Staffing::default(),
     );
     dataset
 }
@@ -1142,7 +1052,7 @@ mod tests {
             found,
             &Settings {
                 mappings: &UserMappings::new(),
-                source_departments: &config::SourceDepartments::new(),
+                source_departments: &SourceDepartments::new(),
                 staffing: &Staffing::default(),
             },
             &LoadOptions::default(),

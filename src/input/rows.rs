@@ -1690,7 +1690,7 @@ pub fn parse_rows(
             Some(example.clone()),
             format!(
                 "{count} time entr(ies) name several groups ('{example}'; first at line {line}); the department comes from [people] in {} if set there, else they count in company totals only",
-                crate::config::CONFIG_FILE
+                super::settings::CONFIG_FILE
             ),
             Action::Assumed,
         );

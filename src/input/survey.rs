@@ -476,7 +476,7 @@ pub fn survey_tool_refusal(leading: &[Vec<String>]) -> Option<String> {
     };
     Some(format!(
         "a {tool} survey export, but no question in it speaks of recommending (NPS) or of satisfaction (CSAT) — {listed}; nothing was read. If one of them is your NPS or CSAT question, map its header to score in {} ([mapping.\"its header\"] column = \"score\")",
-        crate::config::CONFIG_FILE
+        super::settings::CONFIG_FILE
     ))
 }
 

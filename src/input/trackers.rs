@@ -233,7 +233,7 @@ pub fn missing(header: &HeaderMap, user: &UserMappings) -> Option<String> {
     let mapping = |column: &str| {
         format!(
             "rename a column or map it in {} ([mapping.\"Your header\"] column = \"{column}\")",
-            crate::config::CONFIG_FILE
+            super::settings::CONFIG_FILE
         )
     };
     if columns.best(ENTRY_HOURS).is_some() && columns.best(ENTRY_DATE).is_some() {

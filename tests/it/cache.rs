@@ -4,8 +4,8 @@
 use std::path::Path;
 use std::time::SystemTime;
 
+use coo_dashboard::analysis::read_folder;
 use coo_dashboard::input::cache::CACHE_DIR;
-use coo_dashboard::input::{LoadOptions, load_folder};
 use coo_dashboard::model::Dataset;
 
 /// A copy of the bundled sample data: every kind and format the app reads (CSV, TSV, `;` with
@@ -31,13 +31,6 @@ fn sample_copy() -> tempfile::TempDir {
         }
     }
     folder
-}
-
-fn uncached() -> LoadOptions {
-    LoadOptions {
-        use_cache: false,
-        ..LoadOptions::default()
-    }
 }
 
 /// Everything a dataset holds, field by field.
@@ -79,16 +72,16 @@ fn entries(folder: &Path) -> Vec<(String, SystemTime)> {
 #[test]
 fn a_second_open_from_the_cache_equals_reading_from_scratch() {
     let folder = sample_copy();
-    let scratch = load_folder(folder.path(), &uncached()).unwrap();
+    let scratch = read_folder(folder.path(), false).unwrap();
     assert!(
         entries(folder.path()).is_empty(),
         "no cache without use_cache"
     );
 
-    let first = load_folder(folder.path(), &LoadOptions::default()).unwrap();
+    let first = read_folder(folder.path(), true).unwrap();
     // One entry per sample file (17 files) and one for the folder.
     assert_eq!(entries(folder.path()).len(), 18);
-    let second = load_folder(folder.path(), &LoadOptions::default()).unwrap();
+    let second = read_folder(folder.path(), true).unwrap();
     assert_same(&scratch, &first);
     assert_same(&scratch, &second);
     // The restated month and the rejected NPS row survive the round trip with their lines.
@@ -99,7 +92,7 @@ fn a_second_open_from_the_cache_equals_reading_from_scratch() {
 #[test]
 fn a_new_file_is_the_only_one_read_and_a_removed_one_leaves_the_cache() {
     let folder = sample_copy();
-    load_folder(folder.path(), &LoadOptions::default()).unwrap();
+    read_folder(folder.path(), true).unwrap();
     // One entry per sample file (17) and one for the folder's combined reading.
     let before = entries(folder.path());
     assert_eq!(before.len(), 18);
@@ -110,7 +103,7 @@ fn a_new_file_is_the_only_one_read_and_a_removed_one_leaves_the_cache() {
         "month,department,revenue,cogs,opex\n2026-11,Extra,100,50,20\n",
     )
     .unwrap();
-    let dataset = load_folder(folder.path(), &LoadOptions::default()).unwrap();
+    let dataset = read_folder(folder.path(), true).unwrap();
     assert!(dataset.departments.find("Extra").is_some());
     let after = entries(folder.path());
     // The 17 file entries are untouched (same names, same modification times): read from the
@@ -123,7 +116,7 @@ fn a_new_file_is_the_only_one_read_and_a_removed_one_leaves_the_cache() {
     assert_eq!((kept.len(), after.len()), (17, 19));
 
     std::fs::remove_file(folder.path().join("extra_finance.csv")).unwrap();
-    load_folder(folder.path(), &LoadOptions::default()).unwrap();
+    read_folder(folder.path(), true).unwrap();
     let names = |entries: &[(String, SystemTime)]| {
         entries
             .iter()
@@ -136,8 +129,8 @@ fn a_new_file_is_the_only_one_read_and_a_removed_one_leaves_the_cache() {
 #[test]
 fn an_unchanged_folder_is_read_from_its_combined_entry_exactly() {
     let folder = sample_copy();
-    let scratch = load_folder(folder.path(), &uncached()).unwrap();
-    load_folder(folder.path(), &LoadOptions::default()).unwrap();
+    let scratch = read_folder(folder.path(), false).unwrap();
+    read_folder(folder.path(), true).unwrap();
     // Remove every file entry: only the folder's combined entry is left to answer from.
     for (name, _) in entries(folder.path()) {
         let path = folder.path().join(CACHE_DIR).join(&name);
@@ -154,34 +147,34 @@ fn an_unchanged_folder_is_read_from_its_combined_entry_exactly() {
         1,
         "only the combined entry is left"
     );
-    let cached = load_folder(folder.path(), &LoadOptions::default()).unwrap();
+    let cached = read_folder(folder.path(), true).unwrap();
     assert_same(&scratch, &cached);
 }
 
 #[test]
 fn a_damaged_entry_is_read_again_from_the_file() {
     let folder = sample_copy();
-    let scratch = load_folder(folder.path(), &uncached()).unwrap();
-    load_folder(folder.path(), &LoadOptions::default()).unwrap();
+    let scratch = read_folder(folder.path(), false).unwrap();
+    read_folder(folder.path(), true).unwrap();
     for (name, _) in entries(folder.path()) {
         let path = folder.path().join(CACHE_DIR).join(name);
         let bytes = std::fs::read(&path).unwrap();
         // Cut in half, or garbage: either must not be believed.
         std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
     }
-    let again = load_folder(folder.path(), &LoadOptions::default()).unwrap();
+    let again = read_folder(folder.path(), true).unwrap();
     assert_same(&scratch, &again);
 }
 
 #[test]
 fn a_renamed_file_comes_from_the_cache_under_its_new_name() {
     let folder = sample_copy();
-    load_folder(folder.path(), &LoadOptions::default()).unwrap();
+    read_folder(folder.path(), true).unwrap();
     let old = "surveys/nps_export_2025-05_2026-10.csv";
     assert!(folder.path().join(old).exists(), "the sample has {old}");
     std::fs::rename(folder.path().join(old), folder.path().join("zz_nps.csv")).unwrap();
-    let scratch = load_folder(folder.path(), &uncached()).unwrap();
-    let cached = load_folder(folder.path(), &LoadOptions::default()).unwrap();
+    let scratch = read_folder(folder.path(), false).unwrap();
+    let cached = read_folder(folder.path(), true).unwrap();
     assert_same(&scratch, &cached);
     assert!(
         cached
@@ -200,14 +193,14 @@ fn a_header_mapping_change_is_not_served_from_the_old_reading() {
         "month,department,Umsatz,cogs,opex\n2026-03,Sales,1000,400,100\n",
     )
     .unwrap();
-    let unmapped = load_folder(folder.path(), &LoadOptions::default()).unwrap();
+    let unmapped = read_folder(folder.path(), true).unwrap();
     assert!(unmapped.finance.is_empty());
     std::fs::write(
         folder.path().join("coo-dashboard.toml"),
         "[mapping.\"Umsatz\"]\ncolumn = \"revenue\"\n",
     )
     .unwrap();
-    let mapped = load_folder(folder.path(), &LoadOptions::default()).unwrap();
+    let mapped = read_folder(folder.path(), true).unwrap();
     assert_eq!(mapped.finance.len(), 1);
     assert_eq!(mapped.finance[0].revenue, 1000.0);
 }

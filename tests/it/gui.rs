@@ -1,7 +1,7 @@
 //! The desktop app driven through egui_kittest: the real `App` on a copy of the bundled sample
 //! data (so nothing is written into the repository), found and clicked by accessible label.
 //!
-//! Expected values come from the core functions the report uses (`load_folder`,
+//! Expected values come from the core functions the report uses (`read_folder`,
 //! `metrics::compute`, `escalations::evaluate`) and are formatted by the report's own
 //! `report::format::value`; the tests prove that the app shows those numbers, digit for digit,
 //! and that its clicks reach the SQLite state.
@@ -9,11 +9,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use coo_dashboard::analysis::read_folder;
 use coo_dashboard::app::export::SaveRequest;
 use coo_dashboard::app::views::View;
 use coo_dashboard::app::{App, AppOptions, UiState, format};
 use coo_dashboard::escalations::{self, Severity, Status, Store, store};
-use coo_dashboard::input::{LoadOptions, load_folder};
 use coo_dashboard::metrics::{self, Metric, MetricTable};
 use coo_dashboard::model::{Dataset, Month};
 use coo_dashboard::report;
@@ -137,7 +137,7 @@ fn wait_for_store(harness: &mut Harness<'_, Fixture>) {
 
 /// What the core computes for `folder`, as the report would.
 fn core(folder: &Path) -> (Dataset, MetricTable, Month) {
-    let dataset = load_folder(folder, &LoadOptions::default()).expect("the folder loads");
+    let dataset = read_folder(folder, true).expect("the folder loads");
     let as_of = report::resolve_as_of(&dataset, None).expect("the data has dates");
     let table = metrics::compute(&dataset, as_of).expect("the metrics compute");
     (dataset, table, Month::of(as_of))
@@ -292,7 +292,7 @@ fn a_dropped_export_with_a_bad_row_is_added_to_the_folder_and_its_problem_shows_
     std::fs::write(&export, "date,customer_id,how likely are you to recommend us\n2026-10-30,C-1003,9\n2026-10-31,C-1004,12\n")
         .expect("write the export");
     // The problem the core reports for this file on its own, line 3 (header = 1).
-    let alone = load_folder(elsewhere.path(), &LoadOptions::default()).expect("loads");
+    let alone = read_folder(elsewhere.path(), true).expect("loads");
     let problem = alone
         .data_quality
         .iter()

@@ -2,7 +2,8 @@
 //! or are not files) loads without a panic, names itself in `sources`/`data_quality`, and leaves
 //! the good file beside it untouched.
 
-use coo_dashboard::input::{LoadOptions, MAX_FILE_BYTES, load_folder};
+use coo_dashboard::analysis::read_folder;
+use coo_dashboard::input::MAX_FILE_BYTES;
 use coo_dashboard::model::{Action, Dataset, Kind};
 
 use super::{assert_close, folder_with, month};
@@ -11,7 +12,7 @@ use super::{assert_close, folder_with, month};
 /// unchanged: Engineering March revenue 1234.5 (finance_pipe.txt).
 fn load_beside_good(hostile: &str) -> Dataset {
     let folder = folder_with(&["finance_pipe.txt", &format!("hostile/{hostile}")]);
-    let dataset = load_folder(folder.path(), &LoadOptions::default()).expect("the folder loads");
+    let dataset = read_folder(folder.path(), true).expect("the folder loads");
     let good = dataset
         .departments
         .find("Engineering")
@@ -242,7 +243,7 @@ fn a_five_megabyte_line_and_a_ten_thousand_field_row_do_not_hurt() {
     wide.push_str(&vec!["1"; 10_000].join(","));
     wide.push_str("\n2026-03,Legal,5,1,1\n");
     std::fs::write(folder.path().join("wide_row.csv"), wide).unwrap();
-    let dataset = load_folder(folder.path(), &LoadOptions::default()).unwrap();
+    let dataset = read_folder(folder.path(), true).unwrap();
     assert_eq!(
         issue_for(&dataset, "one_line.csv").action,
         Action::FileSkipped
@@ -266,7 +267,7 @@ fn a_million_column_header_and_a_file_over_the_size_limit_are_refused() {
     // A sparse file: it claims its size without using the disk.
     let huge = std::fs::File::create(folder.path().join("huge.csv")).unwrap();
     huge.set_len(MAX_FILE_BYTES + 1).unwrap();
-    let dataset = load_folder(folder.path(), &LoadOptions::default()).unwrap();
+    let dataset = read_folder(folder.path(), true).unwrap();
     assert!(
         issue_for(&dataset, "million_columns.csv")
             .problem
@@ -289,7 +290,7 @@ fn a_symlink_loop_a_dangling_link_and_a_fifo_do_not_stop_the_load() {
     .unwrap();
     let fifo = folder.path().join("pipe.csv");
     let status = std::process::Command::new("mkfifo").arg(&fifo).status();
-    let dataset = load_folder(folder.path(), &LoadOptions::default()).unwrap();
+    let dataset = read_folder(folder.path(), true).unwrap();
     assert_eq!(dataset.finance.len(), 1);
     assert!(issue_for(&dataset, "sub/loop").problem.contains("loop"));
     assert!(
@@ -308,7 +309,7 @@ fn a_data_folder_that_is_gone_is_a_clear_error() {
     let folder = folder_with(&[]);
     let path = folder.path().to_path_buf();
     drop(folder);
-    let error = load_folder(&path, &LoadOptions::default()).unwrap_err();
+    let error = read_folder(&path, true).unwrap_err();
     assert!(error.to_string().contains("does not exist"));
 }
 

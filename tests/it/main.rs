@@ -2,6 +2,7 @@
 //! Every expected value is worked out by hand from the fixture and SPEC.md, in the comments.
 
 mod analysis;
+mod architecture;
 mod board_pack;
 mod cache;
 mod cli;
@@ -19,7 +20,7 @@ mod trackers;
 
 use std::path::{Path, PathBuf};
 
-use coo_dashboard::input::{LoadOptions, load_folder};
+use coo_dashboard::analysis::read_folder;
 use coo_dashboard::model::{Dataset, Month};
 
 pub fn fixture(name: &str) -> PathBuf {
@@ -53,7 +54,7 @@ pub fn folder_with(names: &[&str]) -> tempfile::TempDir {
 /// Loads a folder holding only the named fixtures.
 pub fn load(names: &[&str]) -> Dataset {
     let folder = folder_with(names);
-    load_folder(folder.path(), &LoadOptions::default()).expect("the folder loads")
+    read_folder(folder.path(), true).expect("the folder loads")
 }
 
 /// The binary as a user without root's rights runs it: itself when the tests do not run as

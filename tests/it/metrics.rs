@@ -241,7 +241,7 @@ fn nps_from_thirty_responses_is_confident() {
         ));
     }
     std::fs::write(folder.path().join("nps.csv"), text).unwrap();
-    let dataset = coo_dashboard::input::load_folder(folder.path(), &Default::default()).unwrap();
+    let dataset = coo_dashboard::analysis::read_folder(folder.path(), true).unwrap();
     let table = compute(&dataset, as_of("2026-03-31")).unwrap();
     let nps = table.get(Metric::Nps, None, month("2026-03")).unwrap();
     assert_eq!((nps.value, nps.low_confidence), (Some(0.0), false));

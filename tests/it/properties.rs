@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use coo_dashboard::input::{LoadOptions, load_folder};
+use coo_dashboard::analysis::read_folder;
 use coo_dashboard::metrics::{Metric, compute};
 use proptest::prelude::*;
 
@@ -44,7 +44,7 @@ fn write_files(folder: &Path, prefix: &str, header: &str, parts: &[Vec<String>])
 
 /// All metric values of a folder, keyed by (metric, department name, month), rounded to 1e-9.
 fn metrics_of(folder: &Path) -> BTreeMap<(String, Option<String>, String), Option<i64>> {
-    let dataset = load_folder(folder, &LoadOptions::default()).unwrap();
+    let dataset = read_folder(folder, true).unwrap();
     let table = compute(&dataset, NaiveDate::from_ymd_opt(2026, 5, 31).unwrap()).unwrap();
     table
         .values()
@@ -66,7 +66,7 @@ fn metrics_of(folder: &Path) -> BTreeMap<(String, Option<String>, String), Optio
 }
 
 fn assert_sane(folder: &Path) {
-    let dataset = load_folder(folder, &LoadOptions::default()).unwrap();
+    let dataset = read_folder(folder, true).unwrap();
     let table = compute(&dataset, NaiveDate::from_ymd_opt(2026, 5, 31).unwrap()).unwrap();
     for value in table.values() {
         let Some(number) = value.value else { continue };

@@ -1,7 +1,7 @@
 //! Reading: every format and value quirk of SPEC §1 parses to the values written in the fixture.
 
 use chrono::NaiveDate;
-use coo_dashboard::input::{LoadOptions, load_folder};
+use coo_dashboard::analysis::read_folder;
 use coo_dashboard::model::{Action, CsatScore, Dataset, FinanceRow, Kind, Shape};
 
 use super::{assert_close, fixture, folder_with, load, month};
@@ -353,13 +353,13 @@ fn parquet_files_are_read() {
     .unwrap();
     let file = std::fs::File::create(folder.path().join("finance.parquet")).unwrap();
     ParquetWriter::new(file).finish(&mut frame).unwrap();
-    let dataset = load_folder(folder.path(), &LoadOptions::default()).unwrap();
+    let dataset = read_folder(folder.path(), true).unwrap();
     assert_engineering_march(&dataset);
 }
 
 #[test]
 fn a_user_mapping_in_the_data_folder_names_an_unknown_header() {
-    let with_mapping = load_folder(&fixture("mapping"), &LoadOptions::default()).unwrap();
+    let with_mapping = read_folder(&fixture("mapping"), true).unwrap();
     assert_engineering_march(&with_mapping);
     let without = load(&["mapping/finance_german.csv"]);
     assert!(without.finance.is_empty());
@@ -374,7 +374,7 @@ fn a_user_mapping_in_the_data_folder_names_an_unknown_header() {
 
 #[test]
 fn a_later_export_never_double_counts_and_the_newest_file_wins() {
-    let dataset = load_folder(&fixture("repeated_exports"), &LoadOptions::default()).unwrap();
+    let dataset = read_folder(&fixture("repeated_exports"), true).unwrap();
     // March Engineering is 1000 in finance_2026-03.csv and 1100 in the newer finance_2026-04.csv.
     assert_close(
         finance_row(&dataset, "Engineering", "2026-03").revenue,
@@ -411,7 +411,7 @@ fn an_unrecognised_and_an_empty_file_are_listed_and_the_rest_still_loads() {
     let folder = folder_with(&["finance_pipe.txt"]);
     std::fs::write(folder.path().join("notes.csv"), "Name,Colour\nAda,blue\n").unwrap();
     std::fs::write(folder.path().join("empty.csv"), "").unwrap();
-    let dataset = load_folder(folder.path(), &LoadOptions::default()).unwrap();
+    let dataset = read_folder(folder.path(), true).unwrap();
     assert_engineering_march(&dataset);
     assert_eq!(dataset.sources.len(), 3);
     for name in ["notes.csv", "empty.csv"] {

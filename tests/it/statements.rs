@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use coo_dashboard::input::{LoadOptions, load_folder};
+use coo_dashboard::analysis::read_folder;
 use coo_dashboard::metrics::{Metric, compute};
 use coo_dashboard::model::{Action, Dataset, FinanceRow, Kind, Shape};
 
@@ -32,7 +32,7 @@ fn folder_of(files: &[PathBuf], settings: Option<&str>) -> tempfile::TempDir {
 
 fn read(files: &[PathBuf]) -> Dataset {
     let folder = folder_of(files, None);
-    load_folder(folder.path(), &LoadOptions::default()).expect("the folder loads")
+    read_folder(folder.path(), true).expect("the folder loads")
 }
 
 fn statement(name: &str) -> PathBuf {
@@ -45,7 +45,7 @@ fn read_texts(files: &[(&str, &str)]) -> Dataset {
     for (name, text) in files {
         std::fs::write(folder.path().join(name), text).expect("write");
     }
-    load_folder(folder.path(), &LoadOptions::default()).expect("the folder loads")
+    read_folder(folder.path(), true).expect("the folder loads")
 }
 
 fn row<'a>(dataset: &'a Dataset, department: Option<&str>, month_text: &str) -> &'a FinanceRow {
@@ -463,7 +463,7 @@ fn a_sources_setting_assigns_a_statement_without_departments_to_one() {
         "# departments of whole files\n[sources.\"finance/consulting_pnl.csv\"]\ndepartment = \"Consulting\"\n",
     )
     .unwrap();
-    let dataset = load_folder(folder.path(), &LoadOptions::default()).expect("loads");
+    let dataset = read_folder(folder.path(), true).expect("loads");
     // January and February of the consulting file are Consulting's; the other file's
     // February and March are company figures (no department).
     let consulting = row(&dataset, Some("Consulting"), "2026-02");
@@ -487,7 +487,7 @@ fn a_sources_setting_assigns_a_statement_without_departments_to_one() {
         "[sources.\"finance/consulting_pnl.csv\"]\ndepartment = \"Advisory\"\n",
     )
     .unwrap();
-    let dataset = load_folder(folder.path(), &LoadOptions::default()).expect("loads");
+    let dataset = read_folder(folder.path(), true).expect("loads");
     assert_close(row(&dataset, Some("Advisory"), "2026-02").revenue, 1100.0);
     assert!(dataset.departments.find("Consulting").is_none());
 }

@@ -3,7 +3,7 @@
 //! value is worked out by hand from the file, in the comments.
 
 use chrono::NaiveDate;
-use coo_dashboard::input::{LoadOptions, load_folder};
+use coo_dashboard::analysis::read_folder;
 use coo_dashboard::metrics::{Metric, MetricTable, compute};
 use coo_dashboard::model::{Action, CsatScale, CsatScore, Dataset, Kind};
 
@@ -17,7 +17,7 @@ fn load_paths(files: &[std::path::PathBuf]) -> Dataset {
         std::fs::copy(source, &target)
             .unwrap_or_else(|error| panic!("copy {}: {error}", source.display()));
     }
-    load_folder(folder.path(), &LoadOptions::default()).expect("the folder loads")
+    read_folder(folder.path(), true).expect("the folder loads")
 }
 
 fn metrics(dataset: &Dataset) -> MetricTable {

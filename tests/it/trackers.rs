@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use coo_dashboard::input::{LoadOptions, load_folder};
+use coo_dashboard::analysis::read_folder;
 use coo_dashboard::metrics::{Metric, MetricTable, compute};
 use coo_dashboard::model::{Action, Dataset, Kind, Shape};
 
@@ -29,7 +29,7 @@ fn load_files(files: &[PathBuf], settings: Option<&str>) -> Dataset {
     if let Some(settings) = settings {
         std::fs::write(folder.path().join("coo-dashboard.toml"), settings).expect("settings");
     }
-    load_folder(folder.path(), &LoadOptions::default()).expect("the folder loads")
+    read_folder(folder.path(), true).expect("the folder loads")
 }
 
 fn fixture_file(name: &str) -> PathBuf {
@@ -652,7 +652,7 @@ fn a_monthly_workforce_file_wins_for_fte_and_available_hours() {
         "month,department,fte,available_hours,billable_hours\n2026-03,Support,2,300,1\n",
     )
     .expect("write");
-    let dataset = load_folder(folder.path(), &LoadOptions::default()).expect("loads");
+    let dataset = read_folder(folder.path(), true).expect("loads");
     let table = metrics(&dataset, (2026, 4, 30));
     // Support in March: 300 h available from the file; billable 8 h from the time entries.
     close(
@@ -690,7 +690,7 @@ fn a_time_report_without_billable_or_person_says_what_is_missing() {
         "Project,Start date,Duration\nWebsite,2026-03-02,01:30:00\n",
     )
     .expect("write");
-    let dataset = load_folder(folder.path(), &LoadOptions::default()).expect("loads");
+    let dataset = read_folder(folder.path(), true).expect("loads");
     let issue = dataset
         .data_quality
         .iter()
@@ -722,13 +722,13 @@ fn changing_people_reads_the_folder_again_rather_than_from_the_cache() {
             .map(|row| row.fte)
             .expect("Engineering in March")
     };
-    let first = load_folder(folder.path(), &LoadOptions::default()).expect("loads");
+    let first = read_folder(folder.path(), true).expect("loads");
     assert_close(cy_placed(&first), 10.0 / 12.0);
     std::fs::write(
         folder.path().join("coo-dashboard.toml"),
         "[people]\n\"cy@example.com\" = \"Engineering\"\n",
     )
     .expect("settings");
-    let second = load_folder(folder.path(), &LoadOptions::default()).expect("loads");
+    let second = read_folder(folder.path(), true).expect("loads");
     assert_close(cy_placed(&second), 22.0 / 12.0);
 }
