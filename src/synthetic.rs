@@ -390,6 +390,55 @@ pub fn reference_set(responses: usize) -> Result<std::path::PathBuf> {
     Ok(folder)
 }
 
+/// One kind of export alone, to compare what reading each costs row for row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SingleKind {
+    /// `time_entries.csv` (Toggl layout) with the `[people]` settings that place everyone.
+    TimeEntries,
+    /// `nps.csv` in the canonical columns.
+    Nps,
+}
+
+/// A folder in the system temp folder holding `rows` rows of one kind only (200 departments,
+/// 36 months), written on first use and reused after.
+pub fn single_kind_set(kind: SingleKind, rows: usize) -> Result<std::path::PathBuf> {
+    let name = match kind {
+        SingleKind::TimeEntries => "time-entries",
+        SingleKind::Nps => "nps",
+    };
+    let folder = std::env::temp_dir().join(format!("coo-dashboard-bench-{name}-{rows}"));
+    let complete = folder.join(".complete");
+    if complete.exists() {
+        return Ok(folder);
+    }
+    std::fs::create_dir_all(&folder)
+        .with_context(|| format!("could not create {}", folder.display()))?;
+    let scale = Scale::reference(rows);
+    let calendar = Calendar::new(scale.months);
+    let departments: Vec<String> = (1..=scale.departments)
+        .map(|i| format!("Department {i:03}"))
+        .collect();
+    match kind {
+        SingleKind::TimeEntries => {
+            let mut rng = fastrand::Rng::with_seed(TIME_SEED);
+            write(&folder, "time_entries.csv", |out| {
+                time_entries(out, rows, &calendar, &mut rng)
+            })?;
+            write(&folder, "coo-dashboard.toml", |out| {
+                people(out, &departments)
+            })?;
+        }
+        SingleKind::Nps => {
+            let mut rng = fastrand::Rng::with_seed(SEED);
+            write(&folder, "nps.csv", |out| {
+                nps(out, rows, &calendar, &departments, &mut rng)
+            })?;
+        }
+    }
+    std::fs::write(&complete, b"")?;
+    Ok(folder)
+}
+
 /// N from `COO_BENCH_SCALE`, 1,000,000 (the reference set) when unset.
 pub fn bench_scale() -> usize {
     std::env::var("COO_BENCH_SCALE")
