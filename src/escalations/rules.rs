@@ -7,7 +7,7 @@
 //! the file, the line and the key, and the earlier layers' values stay in force, so a broken file
 //! never stops the app. A level set to `false` switches that level off.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -20,6 +20,9 @@ use crate::metrics::{Metric, Unit};
 use crate::model::Departments;
 
 use super::closest_match;
+
+/// How many overrides for departments the data lacks are named one by one per layer file.
+pub const UNKNOWN_DEPARTMENTS_NAMED: usize = 20;
 
 /// The shipped defaults, compiled into the binary.
 pub const DEFAULT_RULES: &str = include_str!("../../assets/default_rules.toml");
@@ -225,25 +228,39 @@ impl Rules {
         Some(levels)
     }
 
-    /// Department overrides that name a department the data does not have (a typo, usually).
+    /// Department overrides that name a department the data does not have (a typo, usually):
+    /// the first [`UNKNOWN_DEPARTMENTS_NAMED`] of each layer file one by one, with the closest
+    /// name, and the rest of that file in one more entry (a generated file of 100,000 overrides
+    /// is one screen of warnings, not 100,000 lines).
     pub fn unknown_departments(&self, departments: &Departments) -> Vec<ConfigProblem> {
         if departments.is_empty() {
             return Vec::new();
         }
         let known: Vec<&str> = departments.iter().map(|(_, name)| name).collect();
+        let lowered: Vec<String> = known.iter().map(|name| name.to_lowercase()).collect();
         let mut problems = Vec::new();
+        // Per layer file: how many were named one by one, and (count, first line) of the rest.
+        let mut named: HashMap<&Path, usize> = HashMap::new();
+        let mut more: BTreeMap<&Path, (usize, usize)> = BTreeMap::new();
         for (metric, rules) in &self.metrics {
             for department in rules.departments.values() {
                 if departments.find(&department.department).is_some() {
                     continue;
                 }
-                let hint = match closest_match(
-                    &department.department.to_lowercase(),
-                    known.iter().map(|name| name.to_lowercase()),
-                ) {
-                    Some(index) => format!("did you mean '{}'?", known[index]),
-                    None => format!("the departments are: {}", known.join(", ")),
-                };
+                let file = department.file.as_path();
+                let so_far = named.entry(file).or_insert(0);
+                if *so_far == UNKNOWN_DEPARTMENTS_NAMED {
+                    let rest = more.entry(file).or_insert((0, department.line));
+                    rest.0 += 1;
+                    rest.1 = rest.1.min(department.line);
+                    continue;
+                }
+                *so_far += 1;
+                let hint =
+                    match closest_match(&department.department.to_lowercase(), lowered.iter()) {
+                        Some(index) => format!("did you mean '{}'?", known[index]),
+                        None => format!("the departments are: {}", known.join(", ")),
+                    };
                 problems.push(ConfigProblem {
                     file: department.file.clone(),
                     line: Some(department.line),
@@ -251,6 +268,17 @@ impl Rules {
                     message: format!("the data has no department '{}', so this override applies to nothing; {hint}", department.department),
                 });
             }
+        }
+        for (file, (count, line)) in more {
+            problems.push(ConfigProblem {
+                file: file.to_path_buf(),
+                line: Some(line),
+                key: None,
+                message: format!(
+                    "{count} more override(s) name departments the data does not have, so they apply to nothing (the first {UNKNOWN_DEPARTMENTS_NAMED} are named one by one); the departments are: {}",
+                    known.join(", ")
+                ),
+            });
         }
         problems
     }
@@ -880,6 +908,29 @@ mod tests {
             problems[0].message.contains("did you mean 'Engineering'?"),
             "{}",
             problems[0].message
+        );
+    }
+
+    #[test]
+    fn overrides_for_departments_the_data_lacks_are_named_twenty_then_counted() {
+        // 25 overrides for teams the data lacks, section i's header on line 2 + 2i: 20 named
+        // (lines 2, 4, … 40), then one entry for the other 5 at the first of their lines (42).
+        let text: String = (0..25)
+            .map(|i| format!("\n[metrics.nps.departments.\"Team {i:02}\"]\nwarning_below = 20"))
+            .collect();
+        let (rules, _) = layered(&[&text]);
+        let mut departments = Departments::default();
+        departments.intern("Engineering");
+        let problems = rules.unknown_departments(&departments);
+        assert_eq!(problems.len(), 21);
+        assert_eq!(problems[19].line, Some(40));
+        assert_eq!(problems[20].line, Some(42));
+        assert!(
+            problems[20]
+                .message
+                .starts_with("5 more override(s) name departments the data does not have"),
+            "{}",
+            problems[20].message
         );
     }
 
