@@ -326,6 +326,22 @@ fn report_out_into_a_named_pipe_is_written_through_and_the_pipe_stays_a_pipe() {
 }
 
 #[test]
+fn report_out_onto_a_device_writes_through_and_the_device_stays_a_device() {
+    use std::os::unix::fs::FileTypeExt;
+    // Before, the temporary-file-and-rename turned `/dev/null` into a regular file when run as
+    // root (CI runs as root) and failed for everyone else.
+    let device = std::path::Path::new("/dev/null");
+    let (code, stderr) = memo_out(device);
+    assert_eq!(code, Some(0), "{stderr}");
+    let file_type = std::fs::symlink_metadata(device).unwrap().file_type();
+    assert!(
+        file_type.is_char_device(),
+        "/dev/null is no longer a device"
+    );
+    assert_eq!(std::fs::metadata(device).unwrap().len(), 0);
+}
+
+#[test]
 fn report_out_dash_writes_standard_output_and_no_file_named_dash() {
     let folder = tempfile::tempdir().unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_coo-dashboard"))
