@@ -439,10 +439,18 @@ pub fn single_kind_set(kind: SingleKind, rows: usize) -> Result<std::path::PathB
     Ok(folder)
 }
 
-/// N from `COO_BENCH_SCALE`, 1,000,000 (the reference set) when unset.
+/// N from `COO_BENCH_SCALE`; else 1,000,000 (the reference set) under `cargo bench`, and
+/// 10,000 when `cargo test --all-targets` runs each benchmark once as a test (cargo passes
+/// `--bench` only to a benchmark run), which then only shows that it runs.
 pub fn bench_scale() -> usize {
     std::env::var("COO_BENCH_SCALE")
         .ok()
         .and_then(|value| value.parse().ok())
-        .unwrap_or(1_000_000)
+        .unwrap_or_else(|| {
+            if std::env::args().any(|arg| arg == "--bench") {
+                1_000_000
+            } else {
+                10_000
+            }
+        })
 }
