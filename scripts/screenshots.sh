@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Screenshots of every view of the desktop app at 1440×900, light and dark, under Xvfb.
+# Screenshots of every view of the desktop app, light and dark, under Xvfb, at each window size
+# of SCREENSHOT_SIZES (default 1440x900; e.g. SCREENSHOT_SIZES="1024x768 1440x900 1920x1080").
 #
 #   scripts/screenshots.sh [OUT_DIR]     (default: target/screenshots)
 #
@@ -25,27 +26,39 @@ mkdir -m 700 "$work/runtime" "$work/home"
 cat > "$work/shoot.sh" <<'EOF'
 #!/usr/bin/env bash
 set -euo pipefail
-work="$1"; out="$2"
+work="$1"; out="$2"; width="$3"; height="$4"; prefix="$5"
 export HOME="$work/home" XDG_RUNTIME_DIR="$work/runtime"
 views=(overview finance delivery productivity customers departments escalations data)
+# The first navigation entry: lower when the top bar takes two rows (below 1272 pixels).
+nav_top=76; [ "$width" -ge 1272 ] || nav_top=112
 for theme in light dark; do
   "$work/coo-dashboard" gui "$work/sample_data" > "$work/app-$theme.log" 2>&1 &
   app=$!
   sleep 10
-  if [ "$theme" = dark ]; then xdotool mousemove 1378 22 click 1; sleep 1; fi
+  # The window opens at its own size; under Xvfb (no window manager) it is made the screen's.
+  xdotool search --name "COO Dashboard" windowmove 0 0 windowsize "$width" "$height" || true
+  sleep 2
+  if [ "$theme" = dark ]; then xdotool mousemove $((width - 62)) 22 click 1; sleep 1; fi
   for i in "${!views[@]}"; do
-    xdotool mousemove 60 $((76 + 36 * i)) click 1
+    xdotool mousemove 60 $((nav_top + 36 * i)) click 1
     sleep 0.3
-    xdotool mousemove 1300 885
+    xdotool mousemove $((width - 140)) $((height - 15))
     sleep 1.5
-    import -window root "$out/${theme}_$((i + 1))_${views[$i]}.png"
+    import -window root "$out/${prefix}${theme}_$((i + 1))_${views[$i]}.png"
   done
   kill "$app"
   wait "$app" || true
+  rm -rf "$HOME/.local/share/coo-dashboard" "$HOME/.config/coo-dashboard"
 done
 EOF
 chmod +x "$work/shoot.sh"
-xvfb-run -a -s '-screen 0 1440x900x24' "$work/shoot.sh" "$work" "$out"
+sizes="${SCREENSHOT_SIZES:-1440x900}"
+for size in $sizes; do
+  width="${size%x*}"; height="${size#*x}"
+  # One size alone keeps the file names of before; several are told apart by a prefix.
+  prefix=""; [ "$sizes" = "$size" ] || prefix="${size}_"
+  xvfb-run -a -s "-screen 0 ${size}x24" "$work/shoot.sh" "$work" "$out" "$width" "$height" "$prefix"
+done
 
 # Small enough to commit: 256 colours, metadata stripped.
 for png in "$out"/*.png; do

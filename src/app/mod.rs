@@ -52,7 +52,7 @@ pub fn run(data_dir: PathBuf) -> eframe::Result<()> {
             .with_title("COO Dashboard")
             .with_app_id("coo-dashboard")
             .with_inner_size([1440.0, 900.0])
-            .with_min_inner_size([1100.0, 700.0])
+            .with_min_inner_size([1024.0, 640.0])
             .with_drag_and_drop(true),
         ..Default::default()
     };
@@ -358,7 +358,8 @@ impl App {
             department: self.department,
             palette,
         };
-        egui::ScrollArea::vertical()
+        // Both ways: what is still wider than the window (a wide table) scrolls, never cut off.
+        egui::ScrollArea::both()
             .auto_shrink([false, false])
             .show(ui, |ui| match self.state.view {
                 View::Overview => views::overview_ui(ui, &ctx, commands),

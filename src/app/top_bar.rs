@@ -28,39 +28,53 @@ pub fn top_bar_ui(ui: &mut Ui, bar: &TopBar<'_>, commands: &mut Vec<Command>) {
                 .stroke(egui::Stroke::new(1.0, bar.palette.card_stroke)),
         )
         .show(ui, |ui| {
+            // Everything on one row from about 1280 pixels; narrower, the month, comparison and
+            // department pickers take a second row so nothing covers them.
+            let one_row = ui.available_width() >= ONE_ROW_MIN_WIDTH;
             ui.horizontal(|ui| {
                 ui.label(RichText::new("COO Dashboard").size(17.0).strong());
                 ui.add_space(12.0);
                 folder_menu_ui(ui, app, commands);
                 ui.add_space(12.0);
-                if let Some(prepared) = app.prepared.as_deref() {
+                if one_row && let Some(prepared) = app.prepared.as_deref() {
                     selections_ui(ui, app, prepared, commands);
                 }
                 ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-                    let theme = app.state.theme;
-                    let label = match theme {
-                        super::ThemeChoice::Light => "Dark theme",
-                        super::ThemeChoice::Dark => "Light theme",
-                    };
-                    if ui
-                        .button(label)
-                        .on_hover_text("Switch between the light and the dark theme")
-                        .clicked()
-                    {
-                        commands.push(Command::SetTheme(theme.toggled()));
-                    }
-                    export_menu_ui(ui, app, commands);
-                    let reload =
-                        ui.add_enabled(app.current_folder().is_some(), egui::Button::new("Reload"));
-                    if reload
-                        .on_hover_text("Read the data folder again (Ctrl+R)")
-                        .clicked()
-                    {
-                        commands.push(Command::Reload);
-                    }
+                    actions_ui(ui, app, commands);
                 });
             });
+            if !one_row && let Some(prepared) = app.prepared.as_deref() {
+                ui.add_space(6.0);
+                ui.horizontal(|ui| selections_ui(ui, app, prepared, commands));
+            }
         });
+}
+
+/// The top bar's width below which its pickers take a second row.
+const ONE_ROW_MIN_WIDTH: f32 = 1240.0;
+
+/// Reload, Export… and the theme switch, laid out right to left.
+fn actions_ui(ui: &mut Ui, app: &App, commands: &mut Vec<Command>) {
+    let theme = app.state.theme;
+    let label = match theme {
+        super::ThemeChoice::Light => "Dark theme",
+        super::ThemeChoice::Dark => "Light theme",
+    };
+    if ui
+        .button(label)
+        .on_hover_text("Switch between the light and the dark theme")
+        .clicked()
+    {
+        commands.push(Command::SetTheme(theme.toggled()));
+    }
+    export_menu_ui(ui, app, commands);
+    let reload = ui.add_enabled(app.current_folder().is_some(), egui::Button::new("Reload"));
+    if reload
+        .on_hover_text("Read the data folder again (Ctrl+R)")
+        .clicked()
+    {
+        commands.push(Command::Reload);
+    }
 }
 
 /// "Export…": the board pack, the metric values, a picture of the view; each asks where to save.

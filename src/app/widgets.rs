@@ -310,6 +310,41 @@ pub fn sparkline(
     }
 }
 
+/// How `count` tiles of at least `min_width` fit across `available` with `gap` between them:
+/// (tiles per row, each tile's width). As many per row as fit, never more than there are, at
+/// least one; the width shares the row out evenly.
+pub fn reflow(available: f32, count: usize, min_width: f32, gap: f32) -> (usize, f32) {
+    let fit = ((available + gap) / (min_width + gap)).floor().max(1.0) as usize;
+    let per_row = fit.clamp(1, count.max(1));
+    let width = ((available - gap * (per_row as f32 - 1.0)) / per_row as f32).floor();
+    (per_row, width.max(min_width.min(available)))
+}
+
+/// Whether the width is too narrow for two panes side by side (list and detail, two charts):
+/// below this they stack.
+pub const TWO_PANES_MIN_WIDTH: f32 = 900.0;
+
+/// Two panes side by side when the width allows ([`TWO_PANES_MIN_WIDTH`]), else the second
+/// below the first. `state` is what both panes change (the view's commands, say).
+pub fn two_panes<C>(
+    ui: &mut Ui,
+    state: &mut C,
+    first: impl FnOnce(&mut Ui, &mut C),
+    second: impl FnOnce(&mut Ui, &mut C),
+) {
+    if ui.available_width() >= TWO_PANES_MIN_WIDTH {
+        ui.columns(2, |columns| {
+            let (left, right) = columns.split_at_mut(1);
+            first(&mut left[0], state);
+            second(&mut right[0], state);
+        });
+    } else {
+        first(ui, state);
+        ui.add_space(12.0);
+        second(ui, state);
+    }
+}
+
 /// A titled section on a card-coloured background filling the width it is given.
 pub fn section<R>(
     ui: &mut Ui,
@@ -441,4 +476,20 @@ pub fn legend_ui(ui: &mut Ui, entries: &[(&str, Color32, Swatch)]) {
             ui.add_space(8.0);
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tiles_reflow_into_as_many_columns_as_fit() {
+        // 8 cards of at least 220 with 12 between: 800 wide holds 3 (3 × 220 + 2 × 12 = 684;
+        // 4 would need 916), each (800 − 24) / 3 = 258.67 → 258 wide.
+        assert_eq!(reflow(800.0, 8, 220.0, 12.0), (3, 258.0));
+        // 1700 wide would hold 7, but a row of 4 has only 4: each (1700 − 36) / 4 = 416.
+        assert_eq!(reflow(1700.0, 4, 220.0, 12.0), (4, 416.0));
+        // Narrower than one card: one per row, as wide as there is room.
+        assert_eq!(reflow(150.0, 8, 220.0, 12.0), (1, 150.0));
+    }
 }

@@ -76,6 +76,11 @@ fn copy_of_sample_data() -> tempfile::TempDir {
 
 /// Opens the app on `folder` at 1440×900 and waits until the folder is loaded.
 fn open_app(folder: &Path) -> Harness<'static, Fixture> {
+    open_app_at(folder, egui::vec2(1440.0, 900.0))
+}
+
+/// Opens the app on `folder` in a window of `size` and waits until the folder is loaded.
+fn open_app_at(folder: &Path, size: egui::Vec2) -> Harness<'static, Fixture> {
     let fixture = Fixture {
         app: None,
         options: AppOptions {
@@ -83,18 +88,16 @@ fn open_app(folder: &Path) -> Harness<'static, Fixture> {
             watch_folder: false,
         },
     };
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1440.0, 900.0))
-        .build_ui_state(
-            |ui, fixture: &mut Fixture| {
-                let options = fixture.options.clone();
-                let app = fixture
-                    .app
-                    .get_or_insert_with(|| App::new(ui.ctx(), UiState::default(), options));
-                app.app_ui(ui);
-            },
-            fixture,
-        );
+    let mut harness = Harness::builder().with_size(size).build_ui_state(
+        |ui, fixture: &mut Fixture| {
+            let options = fixture.options.clone();
+            let app = fixture
+                .app
+                .get_or_insert_with(|| App::new(ui.ctx(), UiState::default(), options));
+            app.app_ui(ui);
+        },
+        fixture,
+    );
     wait_until_loaded(&mut harness);
     harness
 }
@@ -223,6 +226,49 @@ fn every_view_opens_from_the_navigation_by_its_label() {
             view.label()
         );
     }
+}
+
+#[test]
+fn at_1024_by_768_nothing_covers_the_pickers_the_cards_reflow_and_the_detail_comes_below() {
+    let folder = copy_of_sample_data();
+    let mut harness = open_app_at(folder.path(), egui::vec2(1024.0, 768.0));
+    // The top bar: the pickers take a second row, below Reload, Export… and the theme switch.
+    let below_actions = ["Reload", "Export…", "Dark theme"]
+        .iter()
+        .map(|label| harness.get_by_label(label).rect().max.y)
+        .fold(f32::MIN, f32::max);
+    let department = harness
+        .query_all_by_label("Department")
+        .next()
+        .expect("the department picker's label")
+        .rect();
+    assert!(
+        department.min.y >= below_actions,
+        "the department picker ({department:?}) is on the row below the buttons (bottom {below_actions})"
+    );
+    // The eight cards: three to a row inside the window (4 × 220 + 3 × 12 = 916 pixels would not
+    // fit the 1024 − 184 navigation − 40 margins = 800 left), so the fourth starts a new row.
+    let cards: Vec<egui::Rect> = coo_dashboard::report::KPI_CARDS
+        .iter()
+        .map(|metric| harness.get_by_label(metric.label()).rect())
+        .collect();
+    assert!(cards.iter().all(|card| card.max.x <= 1024.0), "{cards:?}");
+    assert_eq!(
+        cards[0].min.y, cards[2].min.y,
+        "three cards on the first row"
+    );
+    assert!(
+        cards[3].min.y > cards[0].max.y,
+        "the fourth card starts the second row"
+    );
+    // The escalation list and its detail stack: the detail's heading below the list's.
+    click_view(&mut harness, View::Escalations);
+    let list = harness.get_by_label_contains("escalations shown").rect();
+    let detail = harness.get_by_label("Detail").rect();
+    assert!(
+        detail.min.y > list.max.y,
+        "list {list:?}, detail {detail:?}"
+    );
 }
 
 #[test]

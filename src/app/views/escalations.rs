@@ -292,17 +292,33 @@ pub fn escalations_ui(
             .find(|escalation| escalation.escalation_id == id)
     });
 
-    ui.columns(2, |columns| {
-        widgets::section(&mut columns[0], &ctx.palette, &format!("{} shown", format::count(listed.len(), "escalation", "escalations")), |ui| {
-            list_ui(ui, ctx, &listed, filters.selected.as_deref(), commands);
-        });
-        widgets::section(&mut columns[1], &ctx.palette, "Detail", |ui| match selected {
-            Some(escalation) => detail_ui(ui, ctx, escalation, filters, commands),
-            None => {
-                ui.label(RichText::new("Select an escalation to see its detail, act on it and read its history.").weak());
-            }
-        });
-    });
+    let title = format!(
+        "{} shown",
+        format::count(listed.len(), "escalation", "escalations")
+    );
+    // Side by side when there is room; at 1024 pixels the detail comes below the list.
+    widgets::two_panes(
+        ui,
+        &mut (filters, commands),
+        |ui, (filters, commands)| {
+            widgets::section(ui, &ctx.palette, &title, |ui| {
+                list_ui(ui, ctx, &listed, filters.selected.as_deref(), commands);
+            });
+        },
+        |ui, (filters, commands)| {
+            widgets::section(ui, &ctx.palette, "Detail", |ui| match selected {
+                Some(escalation) => detail_ui(ui, ctx, escalation, filters, commands),
+                None => {
+                    ui.label(
+                        RichText::new(
+                            "Select an escalation to see its detail, act on it and read its history.",
+                        )
+                        .weak(),
+                    );
+                }
+            });
+        },
+    );
 }
 
 fn filters_ui(ui: &mut Ui, ctx: &ViewContext<'_>, filters: &mut EscalationFilters) {

@@ -180,26 +180,26 @@ pub struct ViewStates {
 /// comparison, coloured by whether the move is good news.
 pub fn figures_ui(ui: &mut egui::Ui, ctx: &ViewContext<'_>, metrics: &[Metric]) {
     let gap = 12.0;
-    let count = metrics.len().max(1) as f32;
-    let width = ((ui.available_width() - gap * (count - 1.0)) / count)
-        .floor()
-        .max(120.0);
-    ui.horizontal(|ui| {
-        ui.spacing_mut().item_spacing.x = gap;
-        for &metric in metrics {
-            let value = ctx.value(metric);
-            let previous = ctx.previous(metric);
-            egui::Frame::new()
-                .fill(ctx.palette.card_fill)
-                .stroke(egui::Stroke::new(1.0, ctx.palette.card_stroke))
-                .corner_radius(8)
-                .inner_margin(egui::Margin::symmetric(14, 10))
-                .show(ui, |ui| {
-                    ui.set_width(width - 28.0);
-                    ui.vertical(|ui| figure_tile_contents_ui(ui, ctx, metric, value, previous));
-                });
-        }
-    });
+    let (per_row, width) = super::widgets::reflow(ui.available_width(), metrics.len(), 150.0, gap);
+    for row in metrics.chunks(per_row.max(1)) {
+        ui.horizontal(|ui| {
+            ui.spacing_mut().item_spacing.x = gap;
+            for &metric in row {
+                let value = ctx.value(metric);
+                let previous = ctx.previous(metric);
+                egui::Frame::new()
+                    .fill(ctx.palette.card_fill)
+                    .stroke(egui::Stroke::new(1.0, ctx.palette.card_stroke))
+                    .corner_radius(8)
+                    .inner_margin(egui::Margin::symmetric(14, 10))
+                    .show(ui, |ui| {
+                        // The frame adds its margins (2 × 14) and stroke (2 × 1) around this.
+                        ui.set_width(width - 30.0);
+                        ui.vertical(|ui| figure_tile_contents_ui(ui, ctx, metric, value, previous));
+                    });
+            }
+        });
+    }
     ui.add_space(8.0);
 }
 

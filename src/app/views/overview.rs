@@ -14,16 +14,17 @@ use crate::metrics::Metric;
 pub const KPI_METRICS: [Metric; 8] = crate::report::KPI_CARDS;
 
 const CARD_HEIGHT: f32 = 168.0;
+/// Cards per row at the most.
 const COLUMNS: usize = 4;
+const CARD_MIN_WIDTH: f32 = 220.0;
 
 pub fn overview_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command>) {
     widgets::view_header_ui(ui, "Overview", &ctx.context_line());
 
     let gap = 12.0;
-    let width = ((ui.available_width() - gap * (COLUMNS as f32 - 1.0)) / COLUMNS as f32)
-        .floor()
-        .max(200.0);
-    for row in KPI_METRICS.chunks(COLUMNS) {
+    // Four across when they fit, else as many as do (three at 1024 pixels wide).
+    let (per_row, width) = widgets::reflow(ui.available_width(), COLUMNS, CARD_MIN_WIDTH, gap);
+    for row in KPI_METRICS.chunks(per_row) {
         ui.horizontal(|ui| {
             ui.spacing_mut().item_spacing.x = gap;
             for &metric in row {
