@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use eframe::egui;
 
+use super::dialogs::{self, Picked};
 use super::prepared::Prepared;
 use super::views::View;
 use crate::escalations::{EscalationState, Store};
@@ -97,20 +98,23 @@ pub struct SaveRequest {
     pub file_name: String,
 }
 
-/// Asks where to save an export; `None` when the user cancelled. The real one opens the system
-/// dialog; tests never call it.
-pub type SavePicker = Arc<dyn Fn(SaveRequest) -> Option<PathBuf> + Send + Sync>;
+/// Asks where to save an export: a path, cancelled, or no dialog could be shown (then the
+/// export goes beside the data folder). The real one opens the system dialog; tests answer
+/// themselves.
+pub type SavePicker = Arc<dyn Fn(SaveRequest) -> Picked + Send + Sync>;
 
 pub fn system_save_picker() -> SavePicker {
     Arc::new(|request: SaveRequest| {
-        let mut dialog = rfd::FileDialog::new()
-            .set_title(format!("Save {}", request.kind.noun()))
-            .set_file_name(&request.file_name)
-            .add_filter(request.kind.filter_name(), &[request.kind.extension()]);
-        if let Some(start) = request.start {
-            dialog = dialog.set_directory(start);
-        }
-        dialog.save_file()
+        dialogs::system(|| {
+            let mut dialog = rfd::FileDialog::new()
+                .set_title(format!("Save {}", request.kind.noun()))
+                .set_file_name(&request.file_name)
+                .add_filter(request.kind.filter_name(), &[request.kind.extension()]);
+            if let Some(start) = request.start {
+                dialog = dialog.set_directory(start);
+            }
+            dialog.save_file()
+        })
     })
 }
 

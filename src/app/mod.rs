@@ -8,6 +8,7 @@
 
 mod charts;
 mod desk;
+pub mod dialogs;
 pub mod export;
 pub mod format;
 mod loader;
@@ -30,6 +31,7 @@ use crate::escalations::WorkflowAction;
 use crate::input::headers::Field;
 use crate::model::{DepartmentId, Month};
 use desk::{DeskEvent, EscalationDesk};
+use dialogs::{FolderPicker, PathEntry, Picked};
 use export::{ExportKind, SavePicker, SaveRequest};
 use loader::{LoadJob, LoadOutcome, LoadRequest};
 use prepared::Prepared;
@@ -116,6 +118,8 @@ pub enum Command {
     ShowMetric(MetricFocus),
     OpenFolderDialog,
     OpenFolder(PathBuf),
+    /// Close the typed-path window of Open folder… (no dialog on this desktop).
+    ClosePathEntry,
     Reload,
     CancelLoad,
     SelectMonth(Month),
@@ -157,19 +161,6 @@ pub struct Notice {
     shown: Instant,
 }
 
-/// Picks a folder; the real one opens the system dialog, tests never call it.
-pub type FolderPicker = Arc<dyn Fn(Option<PathBuf>) -> Option<PathBuf> + Send + Sync>;
-
-fn system_folder_picker() -> FolderPicker {
-    Arc::new(|start: Option<PathBuf>| {
-        let mut dialog = rfd::FileDialog::new().set_title("Open data folder");
-        if let Some(start) = start {
-            dialog = dialog.set_directory(start);
-        }
-        dialog.pick_folder()
-    })
-}
-
 /// The app: persisted UI state plus what only lives while it runs.
 pub struct App {
     state: UiState,
@@ -186,10 +177,12 @@ pub struct App {
     focus: Option<MetricFocus>,
     notices: Vec<Notice>,
     folder_picker: FolderPicker,
-    picked_folder: Option<Receiver<Option<PathBuf>>>,
+    picked_folder: Option<Receiver<Picked>>,
+    /// Open folder… where no dialog can be shown: the path typed in the window.
+    path_entry: Option<PathEntry>,
     save_picker: SavePicker,
-    /// The save dialog's answer for an export, while it is open.
-    picked_save: Option<(ExportKind, Receiver<Option<PathBuf>>)>,
+    /// The save dialog's answer for an export (with the name it suggested), while it is open.
+    picked_save: Option<(ExportKind, String, Receiver<Picked>)>,
     /// Where a requested screenshot was written, or why not, once it was taken.
     screenshot: Option<Receiver<(PathBuf, Result<(), String>)>>,
     views: ViewStates,
@@ -219,8 +212,9 @@ impl App {
             department: None,
             focus: None,
             notices: Vec::new(),
-            folder_picker: system_folder_picker(),
+            folder_picker: dialogs::system_folder_picker(),
             picked_folder: None,
+            path_entry: None,
             save_picker: export::system_save_picker(),
             picked_save: None,
             screenshot: None,
@@ -319,6 +313,9 @@ impl App {
                 self.central_ui(ui, palette, &mut commands);
             });
         top_bar::drop_overlay_ui(ui.ctx());
+        if let Some(entry) = &mut self.path_entry {
+            dialogs::path_entry_ui(ui.ctx(), entry, &mut commands);
+        }
 
         for command in commands {
             self.apply(command);
@@ -465,17 +462,27 @@ impl App {
             && let Ok(picked) = receiver.try_recv()
         {
             self.picked_folder = None;
-            if let Some(folder) = picked {
-                self.apply(Command::OpenFolder(folder));
+            match picked {
+                Picked::Path(folder) => self.apply(Command::OpenFolder(folder)),
+                Picked::Cancelled => {}
+                Picked::NoDialog => {
+                    let text = self
+                        .current_folder()
+                        .map(|folder| folder.display().to_string())
+                        .unwrap_or_default();
+                    self.path_entry = Some(PathEntry::starting_at(text));
+                }
             }
         }
-        if let Some((kind, receiver)) = &self.picked_save
+        if let Some((kind, file_name, receiver)) = &self.picked_save
             && let Ok(picked) = receiver.try_recv()
         {
-            let kind = *kind;
+            let (kind, file_name) = (*kind, file_name.clone());
             self.picked_save = None;
-            if let Some(path) = picked {
-                self.write_export(kind, path);
+            match picked {
+                Picked::Path(path) => self.write_export(kind, path),
+                Picked::Cancelled => {}
+                Picked::NoDialog => self.export_without_dialog(kind, &file_name),
             }
         }
         if let Some(receiver) = &self.screenshot {
@@ -714,7 +721,9 @@ impl App {
                 }
             }
             Command::Export(kind) => self.open_save_dialog(kind),
+            Command::ClosePathEntry => self.path_entry = None,
             Command::OpenFolder(folder) => {
+                self.path_entry = None;
                 self.state.data_dir = Some(folder.clone());
                 self.load_error = None;
                 self.start_load(LoadRequest::folder(folder));
@@ -886,9 +895,36 @@ impl App {
             file_name: kind.suggested_name(month, self.state.view),
         };
         let picker = Arc::clone(&self.save_picker);
+        let file_name = request.file_name.clone();
         self.picked_save = self
             .spawn_dialog("save dialog", move || picker(request))
-            .map(|receiver| (kind, receiver));
+            .map(|receiver| (kind, file_name, receiver));
+    }
+
+    /// Export… where no save dialog can be shown: into `exports/` beside the data folder, under
+    /// a name no file has; the status bar says where.
+    fn export_without_dialog(&mut self, kind: ExportKind, file_name: &str) {
+        let Some(data_dir) = self.prepared.as_deref().map(|p| p.data_dir.clone()) else {
+            return;
+        };
+        let path = dialogs::free_export_path(&data_dir, file_name);
+        if let Some(folder) = path.parent()
+            && let Err(error) = std::fs::create_dir_all(folder)
+        {
+            self.notify(
+                format!(
+                    "No save dialog could be shown, and {} could not be made ({error}); check that you may write beside the data folder.",
+                    folder.display()
+                ),
+                true,
+            );
+            return;
+        }
+        self.notify(
+            "No save dialog could be shown on this desktop; exports go to the exports folder beside the data folder.",
+            false,
+        );
+        self.write_export(kind, path);
     }
 
     /// Runs a system dialog on its own thread (it blocks until the user answers) and wakes the

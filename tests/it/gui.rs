@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use coo_dashboard::analysis::read_folder;
+use coo_dashboard::app::dialogs::Picked;
 use coo_dashboard::app::export::SaveRequest;
 use coo_dashboard::app::views::View;
 use coo_dashboard::app::{App, AppOptions, UiState, format};
@@ -744,7 +745,7 @@ fn ctrl_o_opens_the_folder_the_dialog_returns_and_remembers_both_folders() {
                 let picked = picked.clone();
                 let app = fixture.app.get_or_insert_with(|| {
                     App::new(ui.ctx(), UiState::default(), fixture.options.clone())
-                        .with_folder_picker(Arc::new(move |_start| Some(picked.clone())))
+                        .with_folder_picker(Arc::new(move |_start| Picked::Path(picked.clone())))
                 });
                 app.app_ui(ui);
             },
@@ -773,6 +774,20 @@ fn ctrl_o_opens_the_folder_the_dialog_returns_and_remembers_both_folders() {
 /// Opens the app on `folder` with a save dialog that answers `target/<suggested name>` at once.
 fn open_app_saving_into(folder: &Path, target: &Path) -> Harness<'static, Fixture> {
     let target = target.to_path_buf();
+    open_app_with(folder, move |app| {
+        let target = target.clone();
+        app.with_save_picker(Arc::new(move |request: SaveRequest| {
+            Picked::Path(target.join(request.file_name))
+        }))
+    })
+}
+
+/// Opens the app on `folder` at 1440×900, set up by `configure` (its dialogs, say), and waits
+/// until the folder is loaded.
+fn open_app_with(
+    folder: &Path,
+    configure: impl Fn(App) -> App + 'static,
+) -> Harness<'static, Fixture> {
     let options = AppOptions {
         data_dir: Some(folder.to_path_buf()),
         watch_folder: false,
@@ -781,12 +796,12 @@ fn open_app_saving_into(folder: &Path, target: &Path) -> Harness<'static, Fixtur
         .with_size(egui::vec2(1440.0, 900.0))
         .build_ui_state(
             move |ui, fixture: &mut Fixture| {
-                let target = target.clone();
                 let app = fixture.app.get_or_insert_with(|| {
-                    App::new(ui.ctx(), UiState::default(), fixture.options.clone())
-                        .with_save_picker(Arc::new(move |request: SaveRequest| {
-                            Some(target.join(request.file_name))
-                        }))
+                    configure(App::new(
+                        ui.ctx(),
+                        UiState::default(),
+                        fixture.options.clone(),
+                    ))
                 });
                 app.app_ui(ui);
             },
@@ -794,6 +809,114 @@ fn open_app_saving_into(folder: &Path, target: &Path) -> Harness<'static, Fixtur
         );
     wait_until_loaded(&mut harness);
     harness
+}
+
+/// No dialog on this desktop: both pickers say so at once.
+fn without_dialogs(app: App) -> App {
+    app.with_save_picker(Arc::new(|_| Picked::NoDialog))
+        .with_folder_picker(Arc::new(|_| Picked::NoDialog))
+}
+
+/// A copy of the sample data in `root/data`, so what goes beside it stays in `root`.
+fn sample_data_inside(root: &Path) -> PathBuf {
+    let copy = copy_of_sample_data();
+    let data = root.join("data");
+    std::fs::rename(copy.path(), &data)
+        .or_else(|_| {
+            // Another file system: copy instead.
+            walkdir::WalkDir::new(copy.path())
+                .into_iter()
+                .filter_map(Result::ok)
+                .try_for_each(|entry| {
+                    let target = data.join(entry.path().strip_prefix(copy.path()).unwrap());
+                    if entry.file_type().is_dir() {
+                        std::fs::create_dir_all(&target)
+                    } else {
+                        std::fs::copy(entry.path(), &target).map(|_| ())
+                    }
+                })
+        })
+        .expect("the sample data is copied");
+    data
+}
+
+#[test]
+fn without_a_save_dialog_export_writes_beside_the_data_folder_never_over_a_file() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let data = sample_data_inside(root.path());
+    let mut harness = open_app_with(&data, without_dialogs);
+
+    click_export(&mut harness, "Board pack (HTML)…");
+    wait_for_export(&mut harness);
+    let first = root.path().join("exports/board-pack-2026-10.html");
+    let notice = notice_naming(&harness, &first);
+    assert!(notice.starts_with("Saved the board pack to "), "{notice}");
+    let html = std::fs::read_to_string(&first).expect("the pack was written");
+    assert!(html.contains("Operations board pack, October 2026"));
+
+    // A second export of the same month keeps the first file and takes the next name.
+    std::fs::write(&first, "the COO's annotated copy").unwrap();
+    click_export(&mut harness, "Board pack (HTML)…");
+    wait_for_export(&mut harness);
+    let second = root.path().join("exports/board-pack-2026-10 (2).html");
+    notice_naming(&harness, &second);
+    assert_eq!(
+        std::fs::read_to_string(&first).unwrap(),
+        "the COO's annotated copy"
+    );
+    assert!(
+        std::fs::read_to_string(&second)
+            .unwrap()
+            .contains("Operations board pack")
+    );
+    assert!(
+        !data.join("exports").exists(),
+        "nothing is written into the data folder, where it would be read as data"
+    );
+}
+
+#[test]
+fn without_a_folder_dialog_open_folder_asks_for_the_path_and_opens_it() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let data = sample_data_inside(root.path());
+    let other = root.path().join("october");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::copy(data.join("hr/workforce.tsv"), other.join("workforce.tsv")).unwrap();
+    let mut harness = open_app_with(&data, without_dialogs);
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    let field = "No folder dialog can be shown on this desktop. Folder path:";
+    for _ in 0..500 {
+        harness.step();
+        if harness.query_by_label(field).is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    // A path that is no folder is refused in the window, which stays open.
+    harness.get_by_label(field).focus();
+    harness.run();
+    harness.get_by_label(field).type_text("x");
+    harness.run();
+    harness.get_by_label("Open").click();
+    harness.run();
+    assert!(harness.query_by_label_contains("is not a folder").is_some());
+    assert_eq!(app(&harness).prepared().unwrap().data_dir, data);
+
+    // The field starts with the open folder's path; a completion takes the other one.
+    let typed = format!("{}/oct", root.path().display());
+    harness.get_by_label(field).focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_label(field).type_text(&typed);
+    harness.run();
+    harness.get_by_label(&other.display().to_string()).click();
+    harness.run();
+    harness.get_by_label("Open").click();
+    harness.step();
+    wait_until_loaded(&mut harness);
+    assert_eq!(app(&harness).prepared().unwrap().data_dir, other);
+    assert!(harness.query_by_label(field).is_none(), "the window closed");
 }
 
 /// Clicks "Export…" and then the entry `entry` of its menu, and lets one frame take the click.
