@@ -65,6 +65,14 @@ pub fn of_unit_with(unit: Unit, value: f64, extra: usize) -> String {
     }
 }
 
+/// A 95% margin of error in the value's terms: `±16.1` NPS points, `±4.3 pp` for a rate.
+pub fn margin(unit: Unit, margin: f64) -> String {
+    match unit {
+        Unit::Rate => format!("±{} pp", thousands(margin * 100.0, 1)),
+        _ => format!("±{}", of_unit(unit, margin)),
+    }
+}
+
 /// The change from `previous` to `current` in the metric's own terms: percentage points for
 /// rates, points for NPS, a relative change for amounts and counts.
 pub fn delta(metric: Metric, current: Option<f64>, previous: Option<f64>) -> String {

@@ -48,6 +48,10 @@ fn nps(groups: GroupSums, table: &mut MetricTable) {
             Some(responses as f64),
         );
         table.push(Metric::Nps, department, month, score, low_confidence);
+        let interval = score
+            .zip(nps_margin(promoters, detractors, responses))
+            .map(|(score, margin)| ((score - margin).max(-100.0), (score + margin).min(100.0)));
+        table.set_interval(Metric::Nps, department, month, interval);
         table.push(
             Metric::NpsResponses,
             department,
@@ -65,6 +69,35 @@ fn nps(groups: GroupSums, table: &mut MetricTable) {
             },
         );
     }
+}
+
+/// z of a two-sided 95% interval.
+const Z_95: f64 = 1.96;
+
+/// NPS's 95% margin of error in points (SPEC §7): 1.96 × 100 × √((p + d − (p − d)²) / n), with p
+/// and d the promoters' and detractors' shares of the n answers.
+fn nps_margin(promoters: f64, detractors: f64, responses: usize) -> Option<f64> {
+    if responses == 0 {
+        return None;
+    }
+    let n = responses as f64;
+    let (p, d) = (promoters / n, detractors / n);
+    Some(Z_95 * 100.0 * ((p + d - (p - d).powi(2)).max(0.0) / n).sqrt())
+}
+
+/// The Wilson 95% interval of the satisfied share `satisfied / responses` (a share, as CSAT
+/// is kept; SPEC §7): centre (s + z²/2n) / (1 + z²/n), half-width z √(s(1 − s)/n + z²/4n²) / (1 + z²/n).
+fn wilson_interval(satisfied: f64, responses: usize) -> Option<(f64, f64)> {
+    if responses == 0 {
+        return None;
+    }
+    let n = responses as f64;
+    let s = satisfied / n;
+    let z2 = Z_95 * Z_95;
+    let denominator = 1.0 + z2 / n;
+    let centre = (s + z2 / (2.0 * n)) / denominator;
+    let half = Z_95 * (s * (1.0 - s) / n + z2 / (4.0 * n * n)).sqrt() / denominator;
+    Some((centre - half, centre + half))
 }
 
 fn csat_groups(dataset: &Dataset) -> Result<GroupSums, MetricsError> {
@@ -90,6 +123,10 @@ fn csat(groups: GroupSums, table: &mut MetricTable) {
             ratio(sums.get(0), Some(responses as f64)),
             low_confidence,
         );
+        let interval = sums
+            .get(0)
+            .and_then(|satisfied| wilson_interval(satisfied, responses));
+        table.set_interval(Metric::Csat, department, month, interval);
         table.push(
             Metric::CsatResponses,
             department,
@@ -250,5 +287,42 @@ fn churn_from_summary(dataset: &Dataset, table: &mut MetricTable) {
     }
     for (month, (start, churned)) in company {
         put(table, None, month, start, churned);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::MetricValue;
+
+    #[test]
+    fn the_nps_margin_follows_the_spec_formula() {
+        // 10 answers, 5 promoters and 2 detractors: p = 0.5, d = 0.2;
+        // p + d − (p − d)² = 0.7 − 0.09 = 0.61; √(0.61 / 10) = 0.246982; × 196 = 48.408.
+        let margin = nps_margin(5.0, 2.0, 10).unwrap();
+        assert!((margin - 48.408).abs() < 0.001, "{margin}");
+        // All promoters: no spread, no margin.
+        assert_eq!(nps_margin(10.0, 0.0, 10), Some(0.0));
+        assert_eq!(nps_margin(0.0, 0.0, 0), None);
+    }
+
+    #[test]
+    fn the_csat_interval_is_wilsons() {
+        // 8 satisfied of 10, z² = 3.8416: denominator 1 + 0.38416 = 1.38416; centre
+        // (0.8 + 0.19208) / 1.38416 = 0.716738; half 1.96 × √(0.016 + 0.009604) / 1.38416
+        // = 1.96 × 0.160012 / 1.38416 = 0.226581; interval 0.490157 … 0.943319.
+        let (low, high) = wilson_interval(8.0, 10).unwrap();
+        assert!((low - 0.490157).abs() < 1e-5, "{low}");
+        assert!((high - 0.943319).abs() < 1e-5, "{high}");
+        let value = MetricValue {
+            metric: Metric::Csat,
+            department: None,
+            month: "2026-10".parse().unwrap(),
+            value: Some(0.8),
+            low_confidence: false,
+            interval: Some((low, high)),
+        };
+        // The farther side: 0.8 − 0.490157 = 0.309843 (the upper side is 0.143319).
+        assert!((value.margin().unwrap() - 0.309843).abs() < 1e-5);
     }
 }

@@ -259,6 +259,18 @@ pub struct MetricValue {
     pub value: Option<f64>,
     /// NPS/CSAT from fewer than [`MIN_CONFIDENT_RESPONSES`] responses.
     pub low_confidence: bool,
+    /// NPS and CSAT: the 95% interval of the sampling error (SPEC §7), in the metric's unit.
+    pub interval: Option<(f64, f64)>,
+}
+
+impl MetricValue {
+    /// The 95% margin of error: how far the interval reaches from the value, on its farther side
+    /// (the two sides are equal for NPS; CSAT's Wilson interval leans towards 50%).
+    pub fn margin(&self) -> Option<f64> {
+        let value = self.value?;
+        let (low, high) = self.interval?;
+        Some((value - low).max(high - value))
+    }
 }
 
 /// NPS answers split the way the customer view stacks them.
@@ -296,6 +308,7 @@ impl MetricTable {
             month,
             value,
             low_confidence,
+            interval: None,
         };
         match self.index.get(&key) {
             Some(&position) => self.values[position] = entry,
@@ -303,6 +316,20 @@ impl MetricTable {
                 self.index.insert(key, self.values.len());
                 self.values.push(entry);
             }
+        }
+    }
+
+    /// Sets the sampling-error interval of a value already pushed.
+    fn set_interval(
+        &mut self,
+        metric: Metric,
+        department: Option<DepartmentId>,
+        month: Month,
+        interval: Option<(f64, f64)>,
+    ) {
+        if let Some(&position) = self.index.get(&(metric, department, month)) {
+            self.values[position].interval =
+                interval.filter(|(low, high)| low.is_finite() && high.is_finite());
         }
     }
 
@@ -349,21 +376,19 @@ impl MetricTable {
         series
     }
 
-    /// Keeps only the values of `months`.
-    /// Adds another table's values (for metrics this table does not have).
+    /// Adds another table's values (for metrics this table does not have), whole: value,
+    /// confidence and interval.
     fn absorb(&mut self, other: MetricTable) {
         for value in other.values {
-            self.push(
-                value.metric,
-                value.department,
-                value.month,
-                value.value,
-                value.low_confidence,
-            );
+            let (metric, department, month) = (value.metric, value.department, value.month);
+            let interval = value.interval;
+            self.push(metric, department, month, value.value, value.low_confidence);
+            self.set_interval(metric, department, month, interval);
         }
         self.nps_breakdown.extend(other.nps_breakdown);
     }
 
+    /// Keeps only the values of the months `keep` says.
     pub fn retain_months(&mut self, keep: impl Fn(Month) -> bool) {
         self.values.retain(|value| keep(value.month));
         self.nps_breakdown.retain(|(_, month), _| keep(*month));

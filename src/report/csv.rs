@@ -96,6 +96,8 @@ mod tests {
                 month: "2026-10".parse().unwrap(),
                 value: Some(value),
                 low_confidence: false,
+                margin: None,
+                interval: None,
             }],
             escalations: Vec::new(),
             data_quality: Vec::new(),

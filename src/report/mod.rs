@@ -94,11 +94,19 @@ pub fn kpi_note(
                 format::percent_level(band.warning_above?)
             ))
         }),
-        Metric::Nps => {
-            count(Metric::NpsResponses).map(|n| format::count(n as usize, "response", "responses"))
-        }
-        Metric::Csat => {
-            count(Metric::CsatResponses).map(|n| format::count(n as usize, "rating", "ratings"))
+        Metric::Nps | Metric::Csat => {
+            let (count_of, one, many) = if metric == Metric::Nps {
+                (Metric::NpsResponses, "response", "responses")
+            } else {
+                (Metric::CsatResponses, "rating", "ratings")
+            };
+            // "97 responses · ±16.1 at 95%": how far sampling alone may move the figure.
+            let margin = table
+                .get(metric, department, month)
+                .and_then(MetricValue::margin)
+                .map(|margin| format!(" · {} at 95%", format::margin(metric.unit(), margin)))
+                .unwrap_or_default();
+            count(count_of).map(|n| format!("{}{margin}", format::count(n as usize, one, many)))
         }
         Metric::ChurnRate => count(Metric::ActiveCustomers).map(|n| {
             format!(
@@ -118,6 +126,12 @@ pub struct MetricRow {
     pub month: Month,
     pub value: Option<f64>,
     pub low_confidence: bool,
+    /// NPS and CSAT: the 95% margin of error (SPEC §7), in the value's unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub margin: Option<f64>,
+    /// NPS and CSAT: the 95% interval (NPS: value ± margin; CSAT: Wilson's), low and high.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<[f64; 2]>,
 }
 
 impl MetricRow {
@@ -130,6 +144,8 @@ impl MetricRow {
             month: value.month,
             value: value.value,
             low_confidence: value.low_confidence,
+            margin: value.margin(),
+            interval: value.interval.map(|(low, high)| [low, high]),
         }
     }
 }

@@ -33,6 +33,44 @@ fn report_json(args: &[&str]) -> Value {
 }
 
 #[test]
+fn the_sample_months_nps_and_csat_carry_their_95_percent_margins() {
+    let report = report_json(&["report", &sample_data(), "--format", "json"]);
+    let company = |metric: &str| {
+        report["metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|row| {
+                row["metric"] == metric && row["department"].is_null() && row["month"] == "2026-10"
+            })
+            .cloned()
+            .unwrap_or_else(|| panic!("{metric} 2026-10"))
+    };
+    // docs/sample_data.md: 97 responses, 48 promoters, 26 detractors. p = 0.494845,
+    // d = 0.268041; p + d − (p − d)² = 0.762887 − 0.051439 = 0.711447; √(0.711447 / 97) =
+    // 0.085642; × 196 = 16.786 points, either side of 22.680.
+    let nps = company("nps");
+    assert!(
+        (nps["margin"].as_f64().unwrap() - 16.786).abs() < 0.001,
+        "{nps}"
+    );
+    assert!((nps["interval"][0].as_f64().unwrap() - (22.680 - 16.786)).abs() < 0.002);
+    assert!((nps["interval"][1].as_f64().unwrap() - (22.680 + 16.786)).abs() < 0.002);
+    // 167 satisfied of 185 (90.3%). Wilson, z² / n = 0.020765: centre (0.902703 + 0.010383) /
+    // 1.020765 = 0.894510; half 1.96 × √(0.00047476 + 0.00002806) / 1.020765 = 0.043056;
+    // interval 0.851454 … 0.937566; the margin is the farther side, 0.902703 − 0.851454.
+    let csat = company("csat");
+    assert!(
+        (csat["interval"][0].as_f64().unwrap() - 0.851454).abs() < 1e-5,
+        "{csat}"
+    );
+    assert!((csat["interval"][1].as_f64().unwrap() - 0.937566).abs() < 1e-5);
+    assert!((csat["margin"].as_f64().unwrap() - 0.051249).abs() < 1e-5);
+    // Amounts carry none.
+    assert!(company("revenue").get("margin").is_none());
+}
+
+#[test]
 fn report_json_lists_every_sample_file_with_its_kind() {
     let report = report_json(&["report", &sample_data(), "--format", "json"]);
     assert_eq!(report["as_of"], "2026-10-31");

@@ -34,6 +34,7 @@ fn series(
                 month: first.offset(offset as i32),
                 value: Some(value),
                 low_confidence: false,
+                interval: None,
             })
         })
         .collect()
