@@ -41,6 +41,8 @@ pub struct CardData<'a> {
     /// The level the value should stay on the right side of, drawn as a dashed line.
     pub target: Option<f64>,
     pub status: Option<Status>,
+    /// The change is smaller than the combined margin of error (NPS, CSAT): shown neutral.
+    pub within_margin: bool,
 }
 
 /// A clickable KPI card of exactly `size`. Its accessible name is the metric's label, so tests
@@ -137,7 +139,11 @@ pub fn kpi_card_ui(ui: &mut Ui, card: &CardData<'_>, palette: &Palette, size: Ve
     match (card.value, card.previous) {
         (Some(current), Some(previous)) => {
             let delta = format::delta(card.metric, current, previous);
-            let improvement = format::improvement(card.metric, current, previous);
+            let improvement = if card.within_margin {
+                None
+            } else {
+                format::improvement(card.metric, current, previous)
+            };
             let color = palette.for_improvement(improvement);
             let change = match improvement {
                 None if delta.starts_with('±') => 0.0,
@@ -156,10 +162,15 @@ pub fn kpi_card_ui(ui: &mut Ui, card: &CardData<'_>, palette: &Palette, size: Ve
                 FontId::proportional(13.5),
                 color,
             );
+            let comparison = if card.within_margin {
+                format!("{}, within margin", card.comparison_label)
+            } else {
+                card.comparison_label.clone()
+            };
             painter.text(
                 pos2(delta_rect.max.x + 6.0, y),
                 Align2::LEFT_TOP,
-                &card.comparison_label,
+                comparison,
                 FontId::proportional(13.5),
                 weak,
             );

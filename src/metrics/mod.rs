@@ -344,6 +344,28 @@ impl MetricTable {
             .map(|&position| &self.values[position])
     }
 
+    /// Whether the change from `earlier` to `month` is smaller than the two values' combined 95%
+    /// margin of error, √(m₁² + m₂²) (NPS and CSAT, SPEC §7): sampling alone could explain it,
+    /// so it is not called a change.
+    pub fn change_within_margin(
+        &self,
+        metric: Metric,
+        department: Option<DepartmentId>,
+        month: Month,
+        earlier: Month,
+    ) -> bool {
+        let (Some(now), Some(then)) = (
+            self.get(metric, department, month),
+            self.get(metric, department, earlier),
+        ) else {
+            return false;
+        };
+        match (now.value, then.value, now.margin(), then.margin()) {
+            (Some(a), Some(b), Some(ma), Some(mb)) => (a - b).abs() < ma.hypot(mb),
+            _ => false,
+        }
+    }
+
     /// The value, when the metric exists and is defined.
     pub fn value(
         &self,
@@ -453,6 +475,35 @@ pub fn compute(dataset: &Dataset, as_of: NaiveDate) -> Result<MetricTable, Metri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_change_inside_the_combined_margin_is_not_called_a_change() {
+        // The sample's company NPS: 2026-10 22.680 ± 16.786 (97 answers), 2026-09 42.727 ±
+        // 13.443 (110 answers: 62 promoters, 15 detractors; √(0.517438 / 110) × 196). Combined
+        // √(16.786² + 13.443²) = 21.505 > the fall of 20.047: within the margin.
+        let (october, september): (Month, Month) =
+            ("2026-10".parse().unwrap(), "2026-09".parse().unwrap());
+        let mut table = MetricTable::default();
+        let nps = |table: &mut MetricTable, month, value: f64, margin: f64| {
+            table.push(Metric::Nps, None, month, Some(value), false);
+            table.set_interval(
+                Metric::Nps,
+                None,
+                month,
+                Some((value - margin, value + margin)),
+            );
+        };
+        nps(&mut table, october, 22.680, 16.786);
+        nps(&mut table, september, 42.727, 13.443);
+        assert!(table.change_within_margin(Metric::Nps, None, october, september));
+        // From 45.0 the fall is 22.32, more than 21.505: a change.
+        nps(&mut table, september, 45.0, 13.443);
+        assert!(!table.change_within_margin(Metric::Nps, None, october, september));
+        // Without margins (amounts, rates from sums) nothing is within one.
+        table.push(Metric::Revenue, None, october, Some(1.0), false);
+        table.push(Metric::Revenue, None, september, Some(1.0), false);
+        assert!(!table.change_within_margin(Metric::Revenue, None, october, september));
+    }
 
     #[test]
     fn ratios_are_none_instead_of_nan_or_infinity() {

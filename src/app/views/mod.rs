@@ -228,12 +228,27 @@ fn figure_tile_contents_ui(
     });
     match (value, previous) {
         (Some(value), Some(previous)) => {
-            let color = ctx
-                .palette
-                .for_improvement(format::improvement(metric, value, previous));
+            // Inside the combined margin of error (NPS, CSAT): neither good nor bad news.
+            let within_margin = ctx.prepared.metrics.change_within_margin(
+                metric,
+                ctx.department,
+                ctx.month,
+                ctx.comparison_month(),
+            );
+            let improvement = if within_margin {
+                None
+            } else {
+                format::improvement(metric, value, previous)
+            };
+            let color = ctx.palette.for_improvement(improvement);
+            let comparison = if within_margin {
+                format!("{}, within margin", ctx.comparison_label())
+            } else {
+                ctx.comparison_label()
+            };
             ui.horizontal(|ui| {
                 ui.label(egui::RichText::new(format::delta(metric, value, previous)).color(color));
-                ui.label(egui::RichText::new(ctx.comparison_label()).weak());
+                ui.label(egui::RichText::new(comparison).weak());
             });
         }
         (Some(_), None) => {

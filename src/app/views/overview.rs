@@ -79,6 +79,12 @@ pub fn card_data<'a>(ctx: &ViewContext<'a>, metric: Metric) -> CardData<'a> {
             .status
             .band(metric, ctx.department)
             .and_then(|band| band.target()),
+        within_margin: metrics.change_within_margin(
+            metric,
+            ctx.department,
+            ctx.month,
+            ctx.comparison_month(),
+        ),
         // No value, no verdict: an empty card gets no green edge.
         status: value.and(
             ctx.prepared

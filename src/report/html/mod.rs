@@ -188,6 +188,17 @@ fn delta_span(
 ) -> String {
     let current = pack.metrics.value(metric, department, pack.month);
     let previous = pack.metrics.value(metric, department, earlier);
+    // A change inside the combined margin of error is neither good nor bad news (SPEC §7).
+    if pack
+        .metrics
+        .change_within_margin(metric, department, pack.month, earlier)
+    {
+        return format!(
+            "<span class=\"{}\" title=\"within the margin of error\">{} (within margin)</span>",
+            verdict_class(None),
+            escape(&format::delta(metric, current, previous))
+        );
+    }
     let improvement = format::is_improvement(metric, current, previous);
     format!(
         "<span class=\"{}\">{}</span>",
