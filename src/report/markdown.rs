@@ -54,10 +54,15 @@ fn change(
 ) -> String {
     let current = table.value(metric, department, month);
     let previous = table.value(metric, department, earlier);
-    let verdict = match format::is_improvement(metric, current, previous) {
-        Some(true) => " (better)",
-        Some(false) => " (worse)",
-        None => "",
+    // Smaller than the combined margin of error (NPS, CSAT): not called better or worse.
+    let verdict = if table.change_within_margin(metric, department, month, earlier) {
+        " (within the margin of error)"
+    } else {
+        match format::is_improvement(metric, current, previous) {
+            Some(true) => " (better)",
+            Some(false) => " (worse)",
+            None => "",
+        }
     };
     format!("{}{verdict}", format::delta(metric, current, previous))
 }
@@ -71,7 +76,10 @@ fn shown(
     let Some(value) = table.get(metric, department, month) else {
         return "–".to_string();
     };
-    let text = format::value(metric, value.value);
+    let mut text = format::value(metric, value.value);
+    if let Some(margin) = value.margin() {
+        text = format!("{text} {}", format::margin(metric.unit(), margin));
+    }
     if value.low_confidence {
         format!("{text} (few responses)")
     } else {
