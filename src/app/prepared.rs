@@ -86,6 +86,8 @@ pub struct Prepared {
     /// Months with actuals, oldest first; the month picker offers these.
     pub months: Vec<Month>,
     pub departments: Vec<(DepartmentId, String)>,
+    /// What the as-of month lacks (SPEC §7), as the report says it.
+    pub freshness: crate::report::freshness::Freshness,
     series: HashMap<(Metric, Option<DepartmentId>), Vec<SeriesPoint>>,
     /// Every deliverable, by due date.
     pub deliveries: Vec<DeliveryLine>,
@@ -263,9 +265,11 @@ impl Prepared {
             .map(|(index, _)| index)
             .collect();
 
+        let freshness = crate::report::freshness::freshness(&dataset, &metrics, Month::of(as_of));
         let mut prepared = Prepared {
             data_dir,
             fingerprint,
+            freshness,
             dataset,
             metrics,
             as_of,

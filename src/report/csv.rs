@@ -101,6 +101,7 @@ mod tests {
             }],
             escalations: Vec::new(),
             data_quality: Vec::new(),
+            freshness: Default::default(),
         }
     }
 

@@ -115,6 +115,9 @@ pub fn write(report: &Report, dataset: &Dataset, table: &MetricTable, month: Mon
         },
         report.data_quality.len(),
     );
+    if let Some(line) = report.freshness.line() {
+        let _ = writeln!(memo, "**Not complete:** {}\n", escape_cell(&line));
+    }
 
     let _ = writeln!(memo, "## Company\n");
     let _ = writeln!(memo, "| KPI | {month} | vs {previous} | vs {last_year} |");

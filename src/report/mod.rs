@@ -4,6 +4,7 @@
 //! date, the rules layers in force and how many input rows were rejected.
 
 pub mod csv;
+pub mod freshness;
 pub use crate::format;
 pub mod html;
 pub mod markdown;
@@ -170,6 +171,8 @@ pub struct Report {
     /// Every escalation with its current status, newest month and most severe first.
     pub escalations: Vec<crate::escalations::EscalationRow>,
     pub data_quality: Vec<DataQualityIssue>,
+    /// Department × kind missing from the as-of month, and stale kinds (SPEC §7).
+    pub freshness: freshness::Freshness,
 }
 
 /// The reporting date: `as_of` when given, else the last day of the latest month with actuals.
@@ -213,6 +216,7 @@ impl Report {
                 .collect(),
             escalations: Vec::new(),
             data_quality: dataset.data_quality.clone(),
+            freshness: freshness::freshness(dataset, metrics, Month::of(as_of)),
         }
     }
 

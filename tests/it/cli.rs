@@ -71,6 +71,43 @@ fn the_sample_months_nps_and_csat_carry_their_95_percent_margins() {
 }
 
 #[test]
+fn a_department_whose_export_stops_is_named_missing_and_a_kind_left_behind_stale() {
+    let folder = tempfile::tempdir().unwrap();
+    // Finance for Alpha and Beta in September, for Alpha alone in October; NPS stops in August.
+    std::fs::write(
+        folder.path().join("finance.csv"),
+        "month,department,revenue,cogs,opex\n\
+         2026-09,Alpha,100,50,20\n2026-09,Beta,80,40,20\n2026-10,Alpha,110,50,20\n",
+    )
+    .unwrap();
+    std::fs::write(
+        folder.path().join("nps.csv"),
+        "date,department,score\n2026-08-03,Alpha,9\n2026-08-04,Beta,7\n",
+    )
+    .unwrap();
+    let folder_arg = folder.path().display().to_string();
+    let report = report_json(&["report", &folder_arg, "--format", "json"]);
+    assert_eq!(report["as_of"], "2026-10-31");
+    assert_eq!(
+        report["freshness"]["missing"],
+        serde_json::json!([{"kind": "finance", "department": "Beta", "last_month": "2026-09"}])
+    );
+    // August is more than a month before October.
+    assert_eq!(
+        report["freshness"]["stale"],
+        serde_json::json!([{"kind": "nps", "newest_month": "2026-08"}])
+    );
+    let memo = run(&["report", &folder_arg, "--format", "md"]);
+    let memo = String::from_utf8_lossy(&memo.stdout);
+    assert!(
+        memo.contains(
+            "**Not complete:** No finance for Beta this month (last 2026-09); nps data is stale (newest 2026-08)"
+        ),
+        "{memo}"
+    );
+}
+
+#[test]
 fn report_json_lists_every_sample_file_with_its_kind() {
     let report = report_json(&["report", &sample_data(), "--format", "json"]);
     assert_eq!(report["as_of"], "2026-10-31");

@@ -132,6 +132,11 @@ fn data_summary_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Comman
             ui.label(ctx.prepared.as_of.format("%-d %B %Y").to_string());
             ui.end_row();
         });
+    // A department whose export did not arrive this month is named, not silently left out.
+    if let Some(line) = ctx.prepared.freshness.line() {
+        ui.add_space(4.0);
+        ui.label(RichText::new(format!("Not complete: {line}.")).color(ctx.palette.warning));
+    }
     if !ctx.prepared.unrecognised_sources.is_empty() {
         ui.add_space(4.0);
         ui.label(

@@ -172,6 +172,14 @@ fn masthead(html: &mut String, pack: &Pack<'_>, title: &str) {
             "data-quality notes"
         ),
     );
+    // A department whose export did not arrive is said on the cover, not just left out.
+    if let Some(line) = report.freshness.line() {
+        let _ = writeln!(
+            html,
+            "<p class=\"freshness\"><b>Not complete:</b> {}</p>",
+            escape(&line)
+        );
+    }
 }
 
 /// The value as the app's cards show it.

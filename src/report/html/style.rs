@@ -20,6 +20,7 @@ p { margin: 4px 0 8px; }
 .basis { display: grid; grid-template-columns: repeat(4, 1fr); gap: 6px 16px; font-size: 12px;
   background: var(--fill); border-radius: 6px; padding: 8px 12px; margin-bottom: 16px; }
 .basis b { display: block; font-size: 10.5px; text-transform: uppercase; letter-spacing: 0.05em; color: var(--weak); font-weight: 600; }
+.freshness { margin: 0 0 12px; padding: 6px 10px; border-left: 4px solid var(--watch, #b45309); font-size: 12px; }
 section { margin-top: 28px; }
 .cards { display: grid; grid-template-columns: repeat(4, 1fr); gap: 10px; }
 .card { border: 1px solid var(--line); border-left: 5px solid var(--line); border-radius: 6px;
