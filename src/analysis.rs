@@ -174,7 +174,13 @@ pub fn run_observed(
     let (rules, mut rule_problems) = rules::load_layers(&settings, rules_file);
     rule_problems.extend(rules.unknown_departments(&dataset.departments));
     let rules_layers = rules::layer_names(&settings, rules_file);
-    let raised = escalations::evaluate(metrics.values(), &dataset.departments, &rules);
+    let mut raised = escalations::evaluate(metrics.values(), &dataset.departments, &rules);
+    let freshness = crate::metrics::freshness::freshness(&dataset, &metrics, Month::of(as_of));
+    raised.extend(escalations::missing_data(
+        &freshness,
+        &dataset.departments,
+        Month::of(as_of),
+    ));
     let departments: Vec<(DepartmentId, String)> = dataset
         .departments
         .iter()

@@ -87,7 +87,7 @@ pub struct Prepared {
     pub months: Vec<Month>,
     pub departments: Vec<(DepartmentId, String)>,
     /// What the as-of month lacks (SPEC §7), as the report says it.
-    pub freshness: crate::report::freshness::Freshness,
+    pub freshness: crate::metrics::freshness::Freshness,
     series: HashMap<(Metric, Option<DepartmentId>), Vec<SeriesPoint>>,
     /// Every deliverable, by due date.
     pub deliveries: Vec<DeliveryLine>,
@@ -265,7 +265,7 @@ impl Prepared {
             .map(|(index, _)| index)
             .collect();
 
-        let freshness = crate::report::freshness::freshness(&dataset, &metrics, Month::of(as_of));
+        let freshness = crate::metrics::freshness::freshness(&dataset, &metrics, Month::of(as_of));
         let mut prepared = Prepared {
             data_dir,
             fingerprint,

@@ -37,6 +37,43 @@ use super::{Escalation, RuleKind, Severity, escalation_id};
 /// A churn rate over fewer customers than this is treated like a low-confidence NPS.
 pub const MIN_CONFIDENT_CUSTOMERS: f64 = 30.0;
 
+/// Rule `data` (SPEC §7): a `watch` for each department × kind whose export did not arrive for
+/// `month` (the as-of month). It has no value and no level: both are NaN (`null` in the JSON,
+/// "–" on screen), never a number that was not in the data.
+pub fn missing_data(
+    freshness: &crate::metrics::freshness::Freshness,
+    departments: &Departments,
+    month: Month,
+) -> Vec<Escalation> {
+    freshness
+        .missing
+        .iter()
+        .filter_map(|missing| {
+            let department_id = departments.find(&missing.department)?;
+            Some(Escalation {
+                escalation_id: escalation_id(
+                    missing.metric,
+                    Some(&missing.department),
+                    month,
+                    RuleKind::Data,
+                ),
+                severity: Severity::Watch,
+                rule: RuleKind::Data,
+                metric: missing.metric,
+                department_id: Some(department_id),
+                department: Some(missing.department.clone()),
+                month,
+                value: f64::NAN,
+                threshold: f64::NAN,
+                message: format!(
+                    "No {} data for {} in {month} (last in {}): its figures are missing from the company totals",
+                    missing.kind, missing.department, missing.last_month
+                ),
+            })
+        })
+        .collect()
+}
+
 /// Every escalation the rules raise on `values`, newest month first, then most severe first.
 pub fn evaluate(
     values: &[MetricValue],

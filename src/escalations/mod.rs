@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::metrics::Metric;
 use crate::model::{DepartmentId, Month};
 
-pub use evaluate::evaluate;
+pub use evaluate::{evaluate, missing_data};
 pub use rules::Rules;
 pub use standing::{Band, Standing, StatusBoard};
 pub use store::{AuditEntry, EscalationState, Status, Store, StoreError, WorkflowAction};
@@ -63,6 +63,8 @@ pub enum RuleKind {
     Trend,
     /// The value is far from the series' own trailing history.
     Anomaly,
+    /// A department's export of a monthly kind did not arrive for the as-of month (SPEC §7).
+    Data,
 }
 
 impl RuleKind {
@@ -72,6 +74,7 @@ impl RuleKind {
             RuleKind::Change => "change",
             RuleKind::Trend => "trend",
             RuleKind::Anomaly => "anomaly",
+            RuleKind::Data => "data",
         }
     }
 }

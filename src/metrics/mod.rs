@@ -8,6 +8,7 @@ mod customers;
 mod delivery;
 mod finance;
 mod frames;
+pub mod freshness;
 mod productivity;
 
 use rustc_hash::FxHashMap;

@@ -4,7 +4,6 @@
 //! date, the rules layers in force and how many input rows were rejected.
 
 pub mod csv;
-pub mod freshness;
 pub use crate::format;
 pub mod html;
 pub mod markdown;
@@ -172,7 +171,7 @@ pub struct Report {
     pub escalations: Vec<crate::escalations::EscalationRow>,
     pub data_quality: Vec<DataQualityIssue>,
     /// Department × kind missing from the as-of month, and stale kinds (SPEC §7).
-    pub freshness: freshness::Freshness,
+    pub freshness: crate::metrics::freshness::Freshness,
 }
 
 /// The reporting date: `as_of` when given, else the last day of the latest month with actuals.
@@ -216,7 +215,7 @@ impl Report {
                 .collect(),
             escalations: Vec::new(),
             data_quality: dataset.data_quality.clone(),
-            freshness: freshness::freshness(dataset, metrics, Month::of(as_of)),
+            freshness: crate::metrics::freshness::freshness(dataset, metrics, Month::of(as_of)),
         }
     }
 

@@ -71,7 +71,7 @@ fn the_sample_months_nps_and_csat_carry_their_95_percent_margins() {
 }
 
 #[test]
-fn a_department_whose_export_stops_is_named_missing_and_a_kind_left_behind_stale() {
+fn a_department_whose_export_stops_is_named_missing_raised_as_data_and_a_stale_kind_said() {
     let folder = tempfile::tempdir().unwrap();
     // Finance for Alpha and Beta in September, for Alpha alone in October; NPS stops in August.
     std::fs::write(
@@ -96,6 +96,21 @@ fn a_department_whose_export_stops_is_named_missing_and_a_kind_left_behind_stale
     assert_eq!(
         report["freshness"]["stale"],
         serde_json::json!([{"kind": "nps", "newest_month": "2026-08"}])
+    );
+    // Rule `data`: a watch for Beta's missing finance, with no value or level made up.
+    let raised: Vec<&Value> = report["escalations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|escalation| escalation["rule"] == "data")
+        .collect();
+    assert_eq!(raised.len(), 1, "{raised:?}");
+    assert_eq!(raised[0]["id"], "revenue:Beta:2026-10:data");
+    assert_eq!(raised[0]["severity"], "watch");
+    assert!(raised[0]["value"].is_null() && raised[0]["threshold"].is_null());
+    assert_eq!(
+        raised[0]["message"],
+        "No finance data for Beta in 2026-10 (last in 2026-09): its figures are missing from the company totals"
     );
     let memo = run(&["report", &folder_arg, "--format", "md"]);
     let memo = String::from_utf8_lossy(&memo.stdout);

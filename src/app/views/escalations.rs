@@ -99,6 +99,7 @@ fn rule_label(rule: RuleKind) -> &'static str {
         RuleKind::Change => "Sharp change from the month before",
         RuleKind::Trend => "Trend heading for the critical level",
         RuleKind::Anomaly => "Far from its usual range",
+        RuleKind::Data => "The month's export did not arrive",
     }
 }
 
@@ -109,6 +110,7 @@ fn rule_short(rule: RuleKind) -> &'static str {
         RuleKind::Change => "sharp change",
         RuleKind::Trend => "trend",
         RuleKind::Anomaly => "unusual",
+        RuleKind::Data => "missing data",
     }
 }
 

@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use crate::metrics::{Metric, MetricTable};
+use super::{Metric, MetricTable};
 use crate::model::{Dataset, Month};
 
 /// The kinds watched, with the metric whose presence says a department had that kind's data.
@@ -33,6 +33,9 @@ pub struct Freshness {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Missing {
     pub kind: &'static str,
+    /// The metric that watches the kind (finance: revenue), for the escalation's id.
+    #[serde(skip)]
+    pub metric: Metric,
     pub department: String,
     pub last_month: Month,
 }
@@ -104,6 +107,7 @@ pub fn freshness(dataset: &Dataset, table: &MetricTable, month: Month) -> Freshn
             {
                 freshness.missing.push(Missing {
                     kind,
+                    metric,
                     department: name.to_string(),
                     last_month: previous,
                 });
