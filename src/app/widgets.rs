@@ -43,6 +43,8 @@ pub struct CardData<'a> {
     pub status: Option<Status>,
     /// The change is smaller than the combined margin of error (NPS, CSAT): shown neutral.
     pub within_margin: bool,
+    /// The value rests on a month whose exports are not all in (SPEC §7 freshness).
+    pub incomplete: bool,
 }
 
 /// A clickable KPI card of exactly `size`. Its accessible name is the metric's label, so tests
@@ -112,10 +114,19 @@ pub fn kpi_card_ui(ui: &mut Ui, card: &CardData<'_>, palette: &Palette, size: Ve
         chip_right = chip.min.x - 6.0;
     }
     if card.low_confidence && card.value.is_some() {
-        chip_shape(
+        let chip = chip_shape(
             &painter,
             pos2(chip_right, y - 1.0),
             "Few responses",
+            palette.neutral,
+        );
+        chip_right = chip.min.x - 6.0;
+    }
+    if card.incomplete {
+        chip_shape(
+            &painter,
+            pos2(chip_right, y - 1.0),
+            "Incomplete",
             palette.neutral,
         );
     }

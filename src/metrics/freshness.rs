@@ -83,6 +83,44 @@ impl Freshness {
     }
 }
 
+/// The watched kinds a metric is computed from (revenue per FTE from both finance and
+/// workforce); none for deliveries and customers, which are not watched.
+fn kinds_of(metric: Metric) -> &'static [&'static str] {
+    match metric {
+        Metric::Revenue
+        | Metric::Cogs
+        | Metric::Opex
+        | Metric::DepreciationAmortization
+        | Metric::Ebitda
+        | Metric::Ebit
+        | Metric::EbitdaMargin
+        | Metric::CostToRevenue
+        | Metric::CostBudgetVariance => &["finance"],
+        Metric::RevenuePerFte => &["finance", "workforce"],
+        Metric::Utilization
+        | Metric::TrackedUtilization
+        | Metric::OutputPerFte
+        | Metric::CostPerOutput => &["workforce"],
+        Metric::Nps | Metric::NpsResponses => &["nps"],
+        Metric::Csat | Metric::CsatResponses => &["csat"],
+        _ => &[],
+    }
+}
+
+impl Freshness {
+    /// Whether `metric` for `department` (`None`: the company) rests on an incomplete month: a
+    /// kind it comes from is stale, or a department's export of it is missing (for the company,
+    /// any department's; for a department, its own).
+    pub fn affects(&self, metric: Metric, department: Option<&str>) -> bool {
+        let kinds = kinds_of(metric);
+        self.stale.iter().any(|stale| kinds.contains(&stale.kind))
+            || self.missing.iter().any(|missing| {
+                kinds.contains(&missing.kind)
+                    && department.is_none_or(|name| name == missing.department)
+            })
+    }
+}
+
 /// What is missing or stale in `month` (the as-of month).
 pub fn freshness(dataset: &Dataset, table: &MetricTable, month: Month) -> Freshness {
     let previous = month.prev();
@@ -115,4 +153,27 @@ pub fn freshness(dataset: &Dataset, table: &MetricTable, month: Month) -> Freshn
         }
     }
     freshness
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_finance_export_marks_the_finance_metrics_of_the_company_and_its_department() {
+        let freshness = Freshness {
+            missing: vec![Missing {
+                kind: "finance",
+                metric: Metric::Revenue,
+                department: "Beta".to_string(),
+                last_month: "2026-09".parse().unwrap(),
+            }],
+            stale: Vec::new(),
+        };
+        assert!(freshness.affects(Metric::EbitdaMargin, None));
+        assert!(freshness.affects(Metric::RevenuePerFte, Some("Beta")));
+        assert!(!freshness.affects(Metric::EbitdaMargin, Some("Alpha")));
+        assert!(!freshness.affects(Metric::Nps, None));
+        assert!(!freshness.affects(Metric::OnTimeRate, None));
+    }
 }

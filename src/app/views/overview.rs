@@ -85,6 +85,11 @@ pub fn card_data<'a>(ctx: &ViewContext<'a>, metric: Metric) -> CardData<'a> {
             ctx.month,
             ctx.comparison_month(),
         ),
+        incomplete: ctx.prepared.freshness.affects(
+            metric,
+            ctx.department
+                .map(|id| ctx.prepared.dataset.departments.name(id)),
+        ),
         // No value, no verdict: an empty card gets no green edge.
         status: value.and(
             ctx.prepared
