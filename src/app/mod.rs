@@ -175,6 +175,8 @@ pub struct App {
     month: Option<Month>,
     department: Option<DepartmentId>,
     focus: Option<MetricFocus>,
+    /// The view the metric detail was opened from, where its Back button returns.
+    metric_from: View,
     notices: Vec<Notice>,
     folder_picker: FolderPicker,
     picked_folder: Option<Receiver<Picked>>,
@@ -211,6 +213,7 @@ impl App {
             month: None,
             department: None,
             focus: None,
+            metric_from: View::Overview,
             notices: Vec::new(),
             folder_picker: dialogs::system_folder_picker(),
             picked_folder: None,
@@ -221,7 +224,9 @@ impl App {
             views: ViewStates::default(),
             desk: EscalationDesk::default(),
         };
-        if app.state.view == View::Metric {
+        // The metric detail needs its focus, and another folder than last time starts on its
+        // Overview rather than on the view used with that one.
+        if app.state.view == View::Metric || app.state.data_dir.as_ref() != Some(&data_dir) {
             app.state.view = View::Overview;
         }
         app.start_load(LoadRequest::folder(data_dir));
@@ -377,7 +382,7 @@ impl App {
                     commands,
                 ),
                 View::Metric => match self.focus {
-                    Some(focus) => views::metric_ui(ui, &ctx, focus, commands),
+                    Some(focus) => views::metric_ui(ui, &ctx, focus, self.metric_from, commands),
                     None => views::overview_ui(ui, &ctx, commands),
                 },
             });
@@ -710,6 +715,10 @@ impl App {
                 }
             }
             Command::ShowMetric(focus) => {
+                // "Back" returns where the metric was opened from.
+                if self.state.view != View::Metric {
+                    self.metric_from = self.state.view;
+                }
                 self.focus = Some(focus);
                 self.state.view = View::Metric;
             }
@@ -724,6 +733,11 @@ impl App {
             Command::ClosePathEntry => self.path_entry = None,
             Command::OpenFolder(folder) => {
                 self.path_entry = None;
+                // Another folder starts on its Overview, not on the view last used elsewhere.
+                if self.current_folder().as_ref() != Some(&folder) {
+                    self.state.view = View::Overview;
+                    self.focus = None;
+                }
                 self.state.data_dir = Some(folder.clone());
                 self.load_error = None;
                 self.start_load(LoadRequest::folder(folder));

@@ -13,7 +13,7 @@ use coo_dashboard::analysis::read_folder;
 use coo_dashboard::app::dialogs::Picked;
 use coo_dashboard::app::export::SaveRequest;
 use coo_dashboard::app::views::View;
-use coo_dashboard::app::{App, AppOptions, UiState, format};
+use coo_dashboard::app::{App, AppOptions, Command, UiState, format};
 use coo_dashboard::escalations::{self, Severity, Status, Store, store};
 use coo_dashboard::metrics::{self, Metric, MetricTable};
 use coo_dashboard::model::{Dataset, Month};
@@ -290,6 +290,34 @@ fn number_keys_switch_views_and_clicking_a_card_opens_its_detail() {
     assert_eq!(app(&harness).ui_state().view, View::Metric);
     assert!(harness.query_by_label("Back to overview").is_some());
     assert!(harness.query_by_label_contains("By department").is_some());
+}
+
+#[test]
+fn a_metric_opened_from_the_heat_map_goes_back_to_departments_and_a_new_folder_opens_on_overview() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let data = sample_data_inside(root.path());
+    let mut harness = open_app(&data);
+    click_view(&mut harness, View::Departments);
+    harness.get_by_label("Consulting NPS").click();
+    harness.run();
+    assert_eq!(app(&harness).ui_state().view, View::Metric);
+    harness.get_by_label("Back to departments").click();
+    harness.run();
+    assert_eq!(app(&harness).ui_state().view, View::Departments);
+
+    // Another folder starts on its Overview, not on the Departments view used with this one.
+    let other = root.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::copy(data.join("hr/workforce.tsv"), other.join("workforce.tsv")).unwrap();
+    harness
+        .state_mut()
+        .app
+        .as_mut()
+        .unwrap()
+        .apply(Command::OpenFolder(other.clone()));
+    harness.step();
+    wait_until_loaded(&mut harness);
+    assert_eq!(app(&harness).ui_state().view, View::Overview);
 }
 
 #[test]
@@ -676,7 +704,10 @@ fn a_reload_can_be_cancelled_and_the_data_already_shown_stays() {
 
 #[test]
 fn the_saved_ui_state_is_restored_and_an_empty_one_means_the_defaults() {
+    let folder = copy_of_sample_data();
+    // Saved while this folder was open: its view comes back with it.
     let saved = UiState {
+        data_dir: Some(folder.path().to_path_buf()),
         view: View::Customers,
         theme: coo_dashboard::app::ThemeChoice::Dark,
         comparison: coo_dashboard::app::views::Comparison::SameMonthLastYear,
@@ -692,7 +723,6 @@ fn the_saved_ui_state_is_restored_and_an_empty_one_means_the_defaults() {
         UiState::default()
     );
 
-    let folder = copy_of_sample_data();
     let options = AppOptions {
         data_dir: Some(folder.path().to_path_buf()),
         watch_folder: false,

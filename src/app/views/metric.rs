@@ -13,13 +13,15 @@ pub fn metric_ui(
     ui: &mut Ui,
     ctx: &ViewContext<'_>,
     focus: MetricFocus,
+    from: View,
     commands: &mut Vec<Command>,
 ) {
     let metric = focus.metric;
     let department = focus.department;
     ui.horizontal(|ui| {
-        if ui.button("Back to overview").clicked() {
-            commands.push(Command::SetView(View::Overview));
+        let back = format!("Back to {}", from.label().to_lowercase());
+        if ui.button(back).clicked() {
+            commands.push(Command::SetView(from));
         }
     });
     ui.add_space(4.0);
