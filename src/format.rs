@@ -84,7 +84,11 @@ pub fn delta(metric: Metric, current: Option<f64>, previous: Option<f64>) -> Str
         Unit::Rate => (thousands((change * 100.0).abs(), 1), " pp"),
         Unit::Points => (thousands(change.abs(), 1), ""),
         Unit::Days => (thousands(change.abs(), 1), " days"),
-        _ if previous != 0.0 => (thousands((change / previous.abs() * 100.0).abs(), 1), "%"),
+        // A relative change reads right only from a positive amount to one not below zero; from
+        // or to a loss (EBITDA −50,000 → 20,000) "+240%" says nothing, "+70,000" does.
+        _ if previous > 0.0 && current >= 0.0 => {
+            (thousands((change / previous * 100.0).abs(), 1), "%")
+        }
         _ => (thousands(change.abs(), 0), ""),
     };
     // A change too small to show is no change: `±0.0 pp`, not `+0.0 pp`.
@@ -250,6 +254,16 @@ mod tests {
         );
         assert_eq!(delta(Metric::Nps, Some(22.7), Some(42.7)), "−20.0");
         assert_eq!(delta(Metric::Revenue, Some(110.0), Some(100.0)), "+10.0%");
+        // From or to a loss, the change in money: −50,000 → 20,000 is +70,000 (not +240.0%),
+        // 40,000 → −10,000 is −50,000 (not −125.0%).
+        assert_eq!(
+            delta(Metric::Ebitda, Some(20_000.0), Some(-50_000.0)),
+            "+70,000"
+        );
+        assert_eq!(
+            delta(Metric::Ebitda, Some(-10_000.0), Some(40_000.0)),
+            "−50,000"
+        );
         assert_eq!(
             is_improvement(Metric::ChurnRate, Some(0.072), Some(0.014)),
             Some(false)
