@@ -180,7 +180,7 @@ pub struct ViewStates {
 /// comparison, coloured by whether the move is good news.
 pub fn figures_ui(ui: &mut egui::Ui, ctx: &ViewContext<'_>, metrics: &[Metric]) {
     let gap = 12.0;
-    let (per_row, width) = super::widgets::reflow(ui.available_width(), metrics.len(), 150.0, gap);
+    let (per_row, width) = super::widgets::reflow(ui.available_width(), metrics.len(), 170.0, gap);
     for row in metrics.chunks(per_row.max(1)) {
         ui.horizontal(|ui| {
             ui.spacing_mut().item_spacing.x = gap;
@@ -241,15 +241,18 @@ fn figure_tile_contents_ui(
                 format::improvement(metric, value, previous)
             };
             let color = ctx.palette.for_improvement(improvement);
-            let comparison = if within_margin {
-                format!("{}, within margin", ctx.comparison_label())
-            } else {
-                ctx.comparison_label()
-            };
             ui.horizontal(|ui| {
                 ui.label(egui::RichText::new(format::delta(metric, value, previous)).color(color));
-                ui.label(egui::RichText::new(comparison).weak());
+                ui.label(egui::RichText::new(ctx.comparison_label()).weak());
             });
+            // On a line of its own: the tile's row stays as narrow as the tile.
+            if within_margin {
+                ui.label(
+                    egui::RichText::new("within the margin of error")
+                        .weak()
+                        .small(),
+                );
+            }
         }
         (Some(_), None) => {
             let text = format!(
