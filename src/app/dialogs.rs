@@ -86,13 +86,16 @@ pub fn free_export_path(data_dir: &Path, file_name: &str) -> PathBuf {
 
 /// Open folder… without a dialog: the path typed in the window, with the folders it may go on
 /// to as completions.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PathEntry {
     pub text: String,
     /// Why the last Open did not open (not a folder).
     pub problem: Option<String>,
     /// Whether the field still has to take the keyboard (the window's first frame).
     pub take_focus: bool,
+    /// The completions of `completed` (the text they were listed for): the folder is listed
+    /// again only when the text changes, not on every frame.
+    completed: Option<(String, Vec<PathBuf>)>,
 }
 
 impl PathEntry {
@@ -102,6 +105,23 @@ impl PathEntry {
             text,
             problem: None,
             take_focus: true,
+            completed: None,
+        }
+    }
+
+    /// The folders the text may go on to, listed once per text.
+    fn completions(&mut self) -> Vec<PathBuf> {
+        match &self.completed {
+            Some((text, found)) if *text == self.text => found.clone(),
+            _ => {
+                let typed_path = Path::new(self.text.trim_end_matches(std::path::MAIN_SEPARATOR));
+                let found: Vec<PathBuf> = completions(&self.text, 8)
+                    .into_iter()
+                    .filter(|folder| folder != typed_path)
+                    .collect();
+                self.completed = Some((self.text.clone(), found.clone()));
+                found
+            }
         }
     }
 }
@@ -165,13 +185,8 @@ pub fn path_entry_ui(ctx: &egui::Context, entry: &mut PathEntry, commands: &mut 
             if std::mem::take(&mut entry.take_focus) {
                 field.request_focus();
             }
-            let typed = entry.text.clone();
             let mut open = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            let typed_path = Path::new(typed.trim_end_matches(std::path::MAIN_SEPARATOR));
-            for folder in completions(&typed, 8)
-                .into_iter()
-                .filter(|folder| folder != typed_path)
-            {
+            for folder in entry.completions() {
                 let shown = folder.display().to_string();
                 if ui.selectable_label(false, &shown).clicked() {
                     entry.text = format!("{shown}{}", std::path::MAIN_SEPARATOR);
