@@ -25,6 +25,22 @@ pub fn x_month(x: f64) -> Month {
     Month::from_index(x.round().clamp(f64::from(i32::MIN), f64::from(i32::MAX)) as i32)
 }
 
+/// What egui_plot asks of a bar chart's hover text.
+pub type BarFormatter = Box<dyn Fn(&egui_plot::Bar, &egui_plot::BarChart) -> String>;
+
+/// A monthly bar's hover text, series and month with its value: "On time, Oct 2026: 28",
+/// "Promoters (9–10), Oct 2026: 49.5%".
+pub fn bar_hover(unit: Unit) -> BarFormatter {
+    Box::new(move |bar, chart| {
+        format!(
+            "{}, {}: {}",
+            egui_plot::PlotItem::name(chart),
+            format::month_short(x_month(bar.argument)),
+            format::of_unit(unit, bar.value)
+        )
+    })
+}
+
 /// Grid marks on whole months, thinned so that labels do not collide.
 fn month_marks(input: GridInput) -> Vec<GridMark> {
     let (low, high) = input.bounds;

@@ -96,15 +96,15 @@ fn breakdown_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
     }
     let detractor_chart = BarChart::new("Detractors (0–6)", detractors)
         .color(palette.detractors)
-        .element_formatter(Box::new(share_label));
+        .element_formatter(charts::bar_hover(Unit::Rate));
     let passive_chart = BarChart::new("Passives (7–8)", passives)
         .color(palette.passives)
         .stack_on(&[&detractor_chart])
-        .element_formatter(Box::new(share_label));
+        .element_formatter(charts::bar_hover(Unit::Rate));
     let promoter_chart = BarChart::new("Promoters (9–10)", promoters)
         .color(palette.promoters)
         .stack_on(&[&detractor_chart, &passive_chart])
-        .element_formatter(Box::new(share_label));
+        .element_formatter(charts::bar_hover(Unit::Rate));
     let mut entries = vec![
         ("Promoters (9–10)", palette.promoters, Swatch::Block),
         ("Passives (7–8)", palette.passives, Swatch::Block),
@@ -126,15 +126,6 @@ fn breakdown_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
             plot.bar_chart(passive_chart);
             plot.bar_chart(promoter_chart);
         });
-}
-
-/// "Promoters (9–10): 54.0%" on hover.
-fn share_label(bar: &Bar, chart: &BarChart) -> String {
-    format!(
-        "{}: {}",
-        egui_plot::PlotItem::name(chart),
-        format::of_unit(Unit::Rate, bar.value)
-    )
 }
 
 fn rate_trend_ui(ui: &mut Ui, ctx: &ViewContext<'_>, metric: Metric, id: &str) {

@@ -106,16 +106,19 @@ fn due_chart_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
         charts::solid_bars(bars, color)
     };
     let palette = &ctx.palette;
-    let on_time =
-        BarChart::new("On time", bars(|counts| counts.on_time, palette.good)).color(palette.good);
+    let on_time = BarChart::new("On time", bars(|counts| counts.on_time, palette.good))
+        .color(palette.good)
+        .element_formatter(charts::bar_hover(Unit::Count));
     let late = BarChart::new(
         "Delivered late",
         bars(|counts| counts.late, palette.warning),
     )
     .color(palette.warning)
+    .element_formatter(charts::bar_hover(Unit::Count))
     .stack_on(&[&on_time]);
     let overdue = BarChart::new("Not delivered", bars(|counts| counts.overdue, palette.bad))
         .color(palette.bad)
+        .element_formatter(charts::bar_hover(Unit::Count))
         .stack_on(&[&on_time, &late]);
     widgets::legend_ui(
         ui,
