@@ -90,7 +90,6 @@ pub fn kpi_card_ui(ui: &mut Ui, card: &CardData<'_>, palette: &Palette, size: Ve
         );
     }
 
-    let text_color = visuals.text_color();
     let weak = visuals.weak_text_color();
     let left = rect.min.x + 18.0;
     let right = rect.max.x - 14.0;
@@ -133,10 +132,11 @@ pub fn kpi_card_ui(ui: &mut Ui, card: &CardData<'_>, palette: &Palette, size: Ve
     y += 24.0;
 
     let value_font = FontId::proportional(theme::VALUE_SIZE);
+    // The figure as strong as the other views' figures; faded only when it rests on few answers.
     let value_color = if card.low_confidence {
         weak
     } else {
-        text_color
+        visuals.strong_text_color()
     };
     let value_rect = painter.text(
         pos2(left, y),
