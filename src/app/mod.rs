@@ -234,6 +234,11 @@ impl App {
     }
 
     /// Replaces the system folder dialog (tests).
+    /// The department the views are filtered to, `None` for all.
+    pub fn department(&self) -> Option<DepartmentId> {
+        self.department
+    }
+
     pub fn with_folder_picker(mut self, picker: FolderPicker) -> App {
         self.folder_picker = picker;
         self

@@ -11,6 +11,7 @@ use super::prepared::Prepared;
 use super::theme::Palette;
 use super::views::{Comparison, View};
 use super::{App, Command, folder_name, format};
+use crate::model::DepartmentId;
 
 /// What the top bar reads.
 pub struct TopBar<'a> {
@@ -181,22 +182,56 @@ fn selections_ui(ui: &mut Ui, app: &App, prepared: &Prepared, commands: &mut Vec
     let selected = app.department.map_or("All departments", |id| {
         prepared.dataset.departments.name(id)
     });
+    // Sorted by name with a field to type into: two hundred departments stay findable. The
+    // popup stays open while typing, so each choice closes it itself.
     egui::ComboBox::from_id_salt("department picker")
         .selected_text(selected)
         .width(170.0)
+        .height(400.0)
+        .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside)
         .show_ui(ui, |ui| {
-            if ui
-                .selectable_label(app.department.is_none(), "All departments")
-                .clicked()
-            {
-                commands.push(Command::SetDepartment(None));
+            let filter_id = ui.make_persistent_id("department filter");
+            let mut filter: String = ui.data(|data| data.get_temp(filter_id)).unwrap_or_default();
+            let typed = ui.label(RichText::new("Find").weak());
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut filter)
+                        .hint_text("type part of a name")
+                        .desired_width(180.0),
+                )
+                .labelled_by(typed.id);
+            if !field.has_focus() && filter.is_empty() {
+                field.request_focus();
             }
-            for (id, name) in &prepared.departments {
+            ui.data_mut(|data| data.insert_temp(filter_id, filter.clone()));
+            let needle = filter.trim().to_lowercase();
+            let mut choose = |ui: &mut Ui, department: Option<DepartmentId>| {
+                commands.push(Command::SetDepartment(department));
+                ui.data_mut(|data| data.remove::<String>(filter_id));
+                ui.close();
+            };
+            if needle.is_empty()
+                && ui
+                    .selectable_label(app.department.is_none(), "All departments")
+                    .clicked()
+            {
+                choose(ui, None);
+            }
+            let mut listed: Vec<&(DepartmentId, String)> = prepared
+                .departments
+                .iter()
+                .filter(|(_, name)| needle.is_empty() || name.to_lowercase().contains(&needle))
+                .collect();
+            listed.sort_by_key(|(_, name)| name.to_lowercase());
+            if listed.is_empty() {
+                ui.label(RichText::new("No department has that in its name.").weak());
+            }
+            for (id, name) in listed {
                 if ui
                     .selectable_label(app.department == Some(*id), name)
                     .clicked()
                 {
-                    commands.push(Command::SetDepartment(Some(*id)));
+                    choose(ui, Some(*id));
                 }
             }
         })

@@ -321,6 +321,62 @@ fn a_metric_opened_from_the_heat_map_goes_back_to_departments_and_a_new_folder_o
 }
 
 #[test]
+fn the_department_picker_is_sorted_and_typing_filters_it() {
+    let folder = copy_of_sample_data();
+    let mut harness = open_app(folder.path());
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Department")
+        .click();
+    harness.run();
+    let listed = |harness: &Harness<'_, Fixture>| -> Vec<String> {
+        let names = app(harness)
+            .prepared()
+            .unwrap()
+            .departments
+            .iter()
+            .map(|(_, name)| name.clone())
+            .collect::<Vec<_>>();
+        let mut shown: Vec<(f32, String)> = names
+            .into_iter()
+            .filter_map(|name| {
+                let top = harness
+                    .query_by_role_and_label(egui::accesskit::Role::Button, &name)
+                    .map(|node| node.rect().min.y)?;
+                Some((top, name))
+            })
+            .collect();
+        shown.sort_by(|a, b| a.0.total_cmp(&b.0));
+        shown.into_iter().map(|(_, name)| name).collect()
+    };
+    // Top to bottom in name order (the sample's departments come first-seen otherwise).
+    let all = listed(&harness);
+    let mut sorted = all.clone();
+    sorted.sort_by_key(|name| name.to_lowercase());
+    assert_eq!(all, sorted);
+    assert!(all.len() > 3, "{all:?}");
+    // "oper" is in Cloud Operations alone.
+    harness.get_by_label("Find").type_text("oper");
+    harness.run();
+    assert_eq!(listed(&harness), ["Cloud Operations"]);
+    assert!(
+        harness
+            .query_by_role_and_label(egui::accesskit::Role::Button, "All departments")
+            .is_none()
+    );
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Cloud Operations")
+        .click();
+    harness.run();
+    let chosen = app(&harness)
+        .prepared()
+        .unwrap()
+        .dataset
+        .departments
+        .find("Cloud Operations");
+    assert_eq!(app(&harness).department(), chosen);
+}
+
+#[test]
 fn the_department_filter_shows_that_departments_values_on_the_cards() {
     let folder = copy_of_sample_data();
     let mut harness = open_app(folder.path());
