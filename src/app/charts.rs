@@ -230,7 +230,7 @@ pub fn metric_trend_ui(
     }
     entries.extend(level_entries(band, palette));
     widgets::legend_ui(ui, &entries);
-    trend_plot(id, height, metric.unit()).show(ui, |plot| {
+    fit_flat(trend_plot(id, height, metric.unit()), series).show(ui, |plot| {
         add_levels(plot, band, palette);
         plot.line(series_line(metric.label(), series, palette.accent));
         let (points, low) = series_markers(metric.label(), series, palette.accent);
@@ -241,9 +241,55 @@ pub fn metric_trend_ui(
     });
 }
 
+/// `plot` with room around a flat `series` (see [`flat_range`]).
+pub fn fit_flat<'a>(plot: Plot<'a>, series: &[SeriesPoint]) -> Plot<'a> {
+    match flat_range(series) {
+        Some((low, high)) => plot.include_y(low).include_y(high),
+        None => plot,
+    }
+}
+
+/// For a series whose values are all the same (one month, say): a range 10% either side of the
+/// value (±1 around zero), so the value axis has steps that read apart instead of a sliver
+/// labelled "80, 80, 80".
+fn flat_range(series: &[SeriesPoint]) -> Option<(f64, f64)> {
+    let mut values = series.iter().filter_map(|point| point.value);
+    let first = values.next()?;
+    if values.any(|value| value != first) {
+        return None;
+    }
+    let pad = if first == 0.0 { 1.0 } else { first.abs() * 0.1 };
+    Some((first - pad, first + pad))
+}
+
 /// Bars of one colour, filled solid.
 pub fn solid_bars(bars: Vec<Bar>, color: Color32) -> Vec<Bar> {
     bars.into_iter()
         .map(|bar| bar.fill(color).stroke(egui::Stroke::new(1.0, color)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(value: Option<f64>) -> SeriesPoint {
+        SeriesPoint {
+            month: "2026-09".parse().unwrap(),
+            value,
+            low_confidence: false,
+        }
+    }
+
+    #[test]
+    fn a_flat_series_gets_a_range_around_its_value() {
+        // One value 80: 10% either side, 72 … 88.
+        assert_eq!(
+            flat_range(&[point(Some(80.0)), point(None)]),
+            Some((72.0, 88.0))
+        );
+        assert_eq!(flat_range(&[point(Some(0.0))]), Some((-1.0, 1.0)));
+        assert_eq!(flat_range(&[point(Some(80.0)), point(Some(81.0))]), None);
+        assert_eq!(flat_range(&[point(None)]), None);
+    }
 }

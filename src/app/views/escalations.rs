@@ -524,10 +524,13 @@ fn detail_ui(
         entries.push(("Level crossed", level_color, Swatch::Dashed));
     }
     widgets::legend_ui(ui, &entries);
-    charts::trend_plot(
-        &format!("escalation chart {escalation_id}"),
-        150.0,
-        escalation.metric.unit(),
+    charts::fit_flat(
+        charts::trend_plot(
+            &format!("escalation chart {escalation_id}"),
+            150.0,
+            escalation.metric.unit(),
+        ),
+        series,
     )
     .show(ui, |plot| {
         if shows_level {
