@@ -93,6 +93,8 @@ pub struct Analysis {
     pub mappings: UserMappings,
     /// The `[people]` and `[capacity]` settings the time entries were read with.
     pub staffing: Staffing,
+    /// What the as-of month lacks (SPEC §7); rule `data` was raised from it.
+    pub freshness: crate::metrics::freshness::Freshness,
     /// Every escalation the rules raise, in evaluation order.
     pub raised: Vec<Escalation>,
     /// The departments with their names as first spelled, in id order.
@@ -206,6 +208,7 @@ pub fn run_observed(
         rules_layers,
         mappings: reading.mappings,
         staffing: reading.staffing,
+        freshness,
         raised,
         departments,
         standings,

@@ -145,6 +145,7 @@ impl Prepared {
             rules_layers,
             mappings,
             staffing,
+            freshness,
             raised,
             departments,
             standings,
@@ -265,7 +266,6 @@ impl Prepared {
             .map(|(index, _)| index)
             .collect();
 
-        let freshness = crate::metrics::freshness::freshness(&dataset, &metrics, Month::of(as_of));
         let mut prepared = Prepared {
             data_dir,
             fingerprint,
