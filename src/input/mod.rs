@@ -196,39 +196,13 @@ pub fn load_folder(data_dir: &Path, options: &LoadOptions) -> Result<Dataset, Lo
         source,
     })?;
 
-    let ReadingSettings {
-        mappings,
-        source_departments,
-        staffing,
-    } = &options.settings;
     Ok(read_found(
         data_dir,
         discover(data_dir),
-        &Settings {
-            mappings,
-            source_departments,
-            staffing,
-        },
+        &options.settings,
         options,
         Dataset::default(),
     ))
-}
-
-/// The data folder's settings that reading applies.
-struct Settings<'a> {
-    mappings: &'a UserMappings,
-    source_departments: &'a SourceDepartments,
-    staffing: &'a Staffing,
-}
-
-impl Settings<'_> {
-    /// The settings applied after the files are read, as text for the folder's cache key.
-    fn after_reading(&self) -> String {
-        self.source_departments
-            .iter()
-            .map(|(file, department)| format!("{file}\u{0}{department}\u{0}"))
-            .collect()
-    }
 }
 
 /// Assigns a P&L statement without department columns to the department its `[sources]`
@@ -281,11 +255,11 @@ fn assign_source_department(
 fn read_found(
     data_dir: &Path,
     found: Vec<Found>,
-    settings: &Settings<'_>,
+    settings: &ReadingSettings,
     options: &LoadOptions,
     mut dataset: Dataset,
 ) -> Dataset {
-    let mappings = settings.mappings;
+    let mappings = &settings.mappings;
     // Files are read in parallel, each into a dataset of its own (its source entry, problems and
     // departments), then merged in path order: the result is what reading them one after the
     // other would give, first spellings of departments included.
@@ -318,7 +292,7 @@ fn read_found(
                 }
                 (Found::Problem { relative, .. }, Ok(_)) => (relative.as_str(), Err("")),
             });
-        cache::Key::folder(files, settings.mappings, settings.staffing.fingerprint())
+        cache::Key::folder(files, &settings.mappings, settings.staffing.fingerprint())
             .map(|key| key.and(&settings.after_reading()))
     });
     let file_keys: Vec<cache::Key> = fetched
@@ -390,7 +364,7 @@ fn read_found(
             "the data folder disappeared while it was being read; the figures rest only on the files read before that — reload when the folder is back".to_string(),
         ));
     }
-    combine::combine(parsed_files, &mut dataset, settings.staffing);
+    combine::combine(parsed_files, &mut dataset, &settings.staffing);
     dataset.shrink_to_fit();
     if let Some(cache) = &cache {
         let mut keep = file_keys;
@@ -1050,11 +1024,7 @@ mod tests {
         let dataset = read_found(
             &path,
             found,
-            &Settings {
-                mappings: &UserMappings::new(),
-                source_departments: &SourceDepartments::new(),
-                staffing: &Staffing::default(),
-            },
+            &ReadingSettings::default(),
             &LoadOptions::default(),
             Dataset::default(),
         );

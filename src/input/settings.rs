@@ -58,3 +58,14 @@ pub struct ReadingSettings {
     /// `[people]` and `[capacity]` for time entries.
     pub staffing: Staffing,
 }
+
+impl ReadingSettings {
+    /// The settings applied after the files are read (`[sources]`), as text for the folder's
+    /// cache key.
+    pub(super) fn after_reading(&self) -> String {
+        self.source_departments
+            .iter()
+            .map(|(file, department)| format!("{file}\u{0}{department}\u{0}"))
+            .collect()
+    }
+}
