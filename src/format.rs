@@ -2,7 +2,7 @@
 //! whether a move is good news, months in words. Used by the memo, the board pack and the GUI
 //! alike, so every export shows a number exactly as the app does.
 
-use crate::metrics::{Metric, Unit};
+use crate::metrics::{Metric, MetricTable, Unit};
 use crate::model::Month;
 
 /// `1234567.8` → `1,234,568` (rounded to `decimals`).
@@ -110,6 +110,49 @@ pub fn is_improvement(metric: Metric, current: Option<f64>, previous: Option<f64
     }
     let (current, previous) = (current?, previous?);
     Some((current > previous) == higher_is_better)
+}
+
+/// How a move from one month's value to another's reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Better,
+    Worse,
+    /// No direction, no change, or a value missing.
+    Flat,
+    /// Inside the two values' combined margin of error (NPS, CSAT; SPEC §7): no news either.
+    WithinMargin,
+}
+
+impl Verdict {
+    /// Good news (`Some(true)`), bad news, or neither.
+    pub fn improvement(self) -> Option<bool> {
+        match self {
+            Verdict::Better => Some(true),
+            Verdict::Worse => Some(false),
+            Verdict::Flat | Verdict::WithinMargin => None,
+        }
+    }
+}
+
+/// The verdict on `metric` for `department` from `earlier` to `month`, the one rule every card,
+/// tile, pack and memo colours and words its changes by.
+pub fn verdict(
+    table: &MetricTable,
+    metric: Metric,
+    department: Option<crate::model::DepartmentId>,
+    month: Month,
+    earlier: Month,
+) -> Verdict {
+    if table.change_within_margin(metric, department, month, earlier) {
+        return Verdict::WithinMargin;
+    }
+    let current = table.value(metric, department, month);
+    let previous = table.value(metric, department, earlier);
+    match is_improvement(metric, current, previous) {
+        Some(true) => Verdict::Better,
+        Some(false) => Verdict::Worse,
+        None => Verdict::Flat,
+    }
 }
 
 /// `1234567.8` → `"1,234,568"`: the report's own grouping, so the app and the memo agree to

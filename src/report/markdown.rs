@@ -54,15 +54,11 @@ fn change(
 ) -> String {
     let current = table.value(metric, department, month);
     let previous = table.value(metric, department, earlier);
-    // Smaller than the combined margin of error (NPS, CSAT): not called better or worse.
-    let verdict = if table.change_within_margin(metric, department, month, earlier) {
-        " (within the margin of error)"
-    } else {
-        match format::is_improvement(metric, current, previous) {
-            Some(true) => " (better)",
-            Some(false) => " (worse)",
-            None => "",
-        }
+    let verdict = match format::verdict(table, metric, department, month, earlier) {
+        format::Verdict::Better => " (better)",
+        format::Verdict::Worse => " (worse)",
+        format::Verdict::Flat => "",
+        format::Verdict::WithinMargin => " (within the margin of error)",
     };
     format!("{}{verdict}", format::delta(metric, current, previous))
 }

@@ -228,25 +228,20 @@ fn figure_tile_contents_ui(
     });
     match (value, previous) {
         (Some(value), Some(previous)) => {
-            // Inside the combined margin of error (NPS, CSAT): neither good nor bad news.
-            let within_margin = ctx.prepared.metrics.change_within_margin(
+            let verdict = crate::format::verdict(
+                &ctx.prepared.metrics,
                 metric,
                 ctx.department,
                 ctx.month,
                 ctx.comparison_month(),
             );
-            let improvement = if within_margin {
-                None
-            } else {
-                format::improvement(metric, value, previous)
-            };
-            let color = ctx.palette.for_improvement(improvement);
+            let color = ctx.palette.for_improvement(verdict.improvement());
             ui.horizontal(|ui| {
                 ui.label(egui::RichText::new(format::delta(metric, value, previous)).color(color));
                 ui.label(egui::RichText::new(ctx.comparison_label()).weak());
             });
             // On a line of its own: the tile's row stays as narrow as the tile.
-            if within_margin {
+            if verdict == crate::format::Verdict::WithinMargin {
                 ui.label(
                     egui::RichText::new("within the margin of error")
                         .weak()

@@ -196,22 +196,17 @@ fn delta_span(
 ) -> String {
     let current = pack.metrics.value(metric, department, pack.month);
     let previous = pack.metrics.value(metric, department, earlier);
-    // A change inside the combined margin of error is neither good nor bad news (SPEC §7).
-    if pack
-        .metrics
-        .change_within_margin(metric, department, pack.month, earlier)
-    {
+    let verdict = format::verdict(pack.metrics, metric, department, pack.month, earlier);
+    let delta = escape(&format::delta(metric, current, previous));
+    if verdict == format::Verdict::WithinMargin {
         return format!(
-            "<span class=\"{}\" title=\"within the margin of error\">{} (within margin)</span>",
-            verdict_class(None),
-            escape(&format::delta(metric, current, previous))
+            "<span class=\"{}\" title=\"within the margin of error\">{delta} (within margin)</span>",
+            verdict_class(None)
         );
     }
-    let improvement = format::is_improvement(metric, current, previous);
     format!(
-        "<span class=\"{}\">{}</span>",
-        verdict_class(improvement),
-        escape(&format::delta(metric, current, previous))
+        "<span class=\"{}\">{delta}</span>",
+        verdict_class(verdict.improvement())
     )
 }
 
