@@ -20,12 +20,15 @@ use chrono::NaiveDate;
 use thiserror::Error;
 
 use crate::config::{ConfigProblem, FolderSettings, Staffing};
-use crate::escalations::rules::{self, RulesFileError};
+use crate::escalations::money::MoneyBasis;
+use crate::escalations::rules::{self, MAX_FORECAST_MONTHS, RulesFileError};
+use crate::escalations::targets::{self, GoalProgress};
 use crate::escalations::{
     self, AuditEntry, Escalation, EscalationState, Rules, StatusBoard, Store, store,
 };
 use crate::input::headers::UserMappings;
 use crate::input::{self, LoadError, LoadOptions};
+use crate::metrics::forecast::{self, Forecast};
 use crate::metrics::{self, MetricTable};
 use crate::model::{DataQualityIssue, Dataset, DepartmentId, Month};
 use crate::report::{self, Report};
@@ -95,6 +98,10 @@ pub struct Analysis {
     pub staffing: Staffing,
     /// What the as-of month lacks (SPEC §7); rule `data` was raised from it.
     pub freshness: crate::metrics::freshness::Freshness,
+    /// Every target with its months, status and forecast landing (SPEC §6).
+    pub goals: Vec<GoalProgress>,
+    /// The forecasts of every KPI series and every series with a target (SPEC §6).
+    pub forecasts: Vec<Forecast>,
     /// Every escalation the rules raise, in evaluation order.
     pub raised: Vec<Escalation>,
     /// The departments with their names as first spelled, in id order.
@@ -188,6 +195,15 @@ pub fn run_observed(
         .iter()
         .map(|(id, name)| (id, name.to_string()))
         .collect();
+    let (goals, forecasts) = goals_and_forecasts(&dataset, &metrics, &rules, Month::of(as_of));
+    if rules.forecast.horizon > 0 {
+        raised.extend(targets::forecast_escalations(&goals, Month::of(as_of)));
+    }
+    escalations::order(&mut raised);
+    let money = MoneyBasis::new(&dataset, as_of);
+    for escalation in &mut raised {
+        (escalation.money_at_stake, escalation.money_basis) = money.at_stake(escalation, &metrics);
+    }
     let standings = StatusBoard::build(&rules, &departments, &raised);
     let state_file = options
         .state_file
@@ -209,6 +225,8 @@ pub fn run_observed(
         mappings: reading.mappings,
         staffing: reading.staffing,
         freshness,
+        goals,
+        forecasts,
         raised,
         departments,
         standings,
@@ -221,6 +239,83 @@ pub fn run_observed(
             escalations: started.elapsed(),
         },
     })
+}
+
+/// The months a forecast reaches at the least (SPEC §6: "at least 3 months ahead").
+const MIN_FORECAST_MONTHS: usize = 3;
+
+/// Where every target stands, and the forecasts: of every KPI series of the report
+/// ([`report::COMPANY_KPIS`], company and departments) and of every series with a target, each
+/// reaching the end of its furthest open target period (at least 3 months, at least
+/// `[forecast] horizon`, at most two years).
+fn goals_and_forecasts(
+    dataset: &Dataset,
+    metrics: &MetricTable,
+    rules: &Rules,
+    as_of: Month,
+) -> (Vec<GoalProgress>, Vec<Forecast>) {
+    let goals = rules.targets.goals(&dataset.departments);
+    let fiscal_start = rules.fiscal_year_start;
+    let mut reach: HashMap<(metrics::Metric, Option<DepartmentId>), usize> = HashMap::new();
+    let least = MIN_FORECAST_MONTHS.max(rules.forecast.horizon);
+    for metric in report::COMPANY_KPIS {
+        reach.insert((metric, None), least);
+        for (id, _) in dataset.departments.iter() {
+            reach.insert((metric, Some(id)), least);
+        }
+    }
+    for goal in &goals {
+        let last = match goal.period {
+            Some(period) => period.months(fiscal_start).1,
+            None => {
+                targets::Period::fiscal_year_of(as_of.next(), fiscal_start)
+                    .months(fiscal_start)
+                    .1
+            }
+        };
+        let ahead = usize::try_from(last.months_since(as_of)).unwrap_or(0);
+        let months = reach
+            .entry((goal.metric, goal.department_id))
+            .or_insert(least);
+        *months = (*months).max(ahead.min(MAX_FORECAST_MONTHS));
+    }
+    // A department without the metric at all (no such export) has no series to forecast.
+    let mut series: Vec<_> = reach
+        .keys()
+        .copied()
+        .filter(|&(metric, department)| {
+            department.is_none()
+                || metrics.value(metric, department, as_of).is_some()
+                || !metrics.series(metric, department).is_empty()
+        })
+        .collect();
+    series.sort_unstable();
+    let forecasts = forecast::forecast_all(metrics, &series, as_of, |metric, department| {
+        reach.get(&(metric, department)).copied().unwrap_or(least)
+    });
+    let by_series: HashMap<_, &Forecast> = forecasts
+        .iter()
+        .map(|forecast| ((forecast.metric, forecast.department), forecast))
+        .collect();
+    let progress = targets::progress(&goals, metrics, as_of, fiscal_start, |goal, rows, last| {
+        let Some(forecast) = by_series.get(&(goal.metric, goal.department_id)) else {
+            return Err("no forecast".to_string());
+        };
+        let points: Vec<_> = forecast
+            .outcome
+            .clone()?
+            .into_iter()
+            .map(|point| (point.month, point.value, point.low, point.high))
+            .collect();
+        match targets::landing(goal, rows, as_of, last, &points) {
+            Some(landing) => Ok(Some(landing)),
+            None => Err(format!(
+                "the period ends in {last}, beyond the forecast's reach of {} months",
+                points.len()
+            )),
+        }
+    });
+    (progress, forecasts)
 }
 
 /// The states and the latest comments, by escalation id.
@@ -308,6 +403,8 @@ pub struct Basis<'a> {
     pub as_of: NaiveDate,
     pub rules_layers: &'a [String],
     pub raised: &'a [Escalation],
+    pub goals: &'a [GoalProgress],
+    pub forecasts: &'a [Forecast],
     pub standings: &'a StatusBoard,
     /// Why the recorded states could not be read, when they could not.
     pub state_error: Option<&'a str>,
@@ -324,6 +421,13 @@ impl Basis<'_> {
             self.rules_layers.to_vec(),
         );
         report.escalations = escalations::rows(self.raised, states);
+        report.targets = self
+            .goals
+            .iter()
+            .flat_map(|goal| goal.rows.iter().cloned())
+            .collect();
+        (report.forecasts, report.forecasts_unavailable) =
+            report::forecast_rows(self.dataset, self.forecasts);
         report.escalation_status_unavailable = self.state_error.map(str::to_string);
         report
     }
@@ -371,6 +475,8 @@ impl Analysis {
             as_of: self.as_of,
             rules_layers: &self.rules_layers,
             raised: &self.raised,
+            goals: &self.goals,
+            forecasts: &self.forecasts,
             standings: &self.standings,
             state_error: self.state_error.as_deref(),
         }

@@ -88,6 +88,10 @@ pub struct Prepared {
     pub departments: Vec<(DepartmentId, String)>,
     /// What the as-of month lacks (SPEC §7), as the report says it.
     pub freshness: crate::metrics::freshness::Freshness,
+    /// Every target with its months, status and landing (SPEC §6).
+    pub goals: Vec<crate::escalations::targets::GoalProgress>,
+    /// The forecasts of the KPI series and of every series with a target.
+    pub forecasts: Vec<crate::metrics::forecast::Forecast>,
     series: HashMap<(Metric, Option<DepartmentId>), Vec<SeriesPoint>>,
     /// Every deliverable, by due date.
     pub deliveries: Vec<DeliveryLine>,
@@ -146,6 +150,8 @@ impl Prepared {
             mappings,
             staffing,
             freshness,
+            goals,
+            forecasts,
             raised,
             departments,
             standings,
@@ -270,6 +276,8 @@ impl Prepared {
             data_dir,
             fingerprint,
             freshness,
+            goals,
+            forecasts,
             dataset,
             metrics,
             as_of,
@@ -310,6 +318,8 @@ impl Prepared {
             as_of: self.as_of,
             rules_layers: &self.rules_layers,
             raised: &self.escalations,
+            goals: &self.goals,
+            forecasts: &self.forecasts,
             standings: &self.status,
             state_error: self.state_error.as_deref(),
         }

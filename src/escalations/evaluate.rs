@@ -69,6 +69,9 @@ pub fn missing_data(
                     "No {} data for {} in {month} (last in {}): its figures are missing from the company totals",
                     missing.kind, missing.department, missing.last_month
                 ),
+                owner: None,
+                money_at_stake: None,
+                money_basis: String::new(),
             })
         })
         .collect()
@@ -131,6 +134,13 @@ pub fn evaluate(
             checker.check(point, value, caveat, &mut escalations);
         }
     }
+    order(&mut escalations);
+    escalations
+}
+
+/// Sorts escalations as the report lists them: newest month first, then most severe, then by
+/// rule, metric and department (the company first).
+pub fn order(escalations: &mut [Escalation]) {
     escalations.sort_by(|a, b| {
         let key = |e: &Escalation| {
             (
@@ -144,7 +154,6 @@ pub fn evaluate(
         };
         key(a).cmp(&key(b))
     });
-    escalations
 }
 
 /// A level crossed: which, how badly, and on which side.
@@ -278,6 +287,9 @@ impl SeriesChecker<'_> {
                 value,
                 threshold,
                 message: message + &words.confidence(),
+                owner: None,
+                money_at_stake: None,
+                money_basis: String::new(),
             }
         };
 
@@ -523,7 +535,7 @@ fn format_apart(metric: Metric, value: f64, level: f64) -> (String, String) {
 
 /// "NPS" for the company, "Consulting EBITDA margin" / "Data & Analytics on-time rate" for a
 /// department (acronyms keep their capitals).
-fn subject(metric: Metric, department: Option<&str>) -> String {
+pub(super) fn subject(metric: Metric, department: Option<&str>) -> String {
     let label = metric.label();
     let Some(department) = department else {
         return label.to_string();

@@ -8,9 +8,11 @@
 //! the GUI show [`EscalationRow`]s: an escalation with its current status.
 
 mod evaluate;
+pub mod money;
 pub mod rules;
 pub mod standing;
 pub mod store;
+pub mod targets;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -20,7 +22,7 @@ use serde::Serialize;
 use crate::metrics::Metric;
 use crate::model::{DepartmentId, Month};
 
-pub use evaluate::{evaluate, missing_data};
+pub use evaluate::{evaluate, missing_data, order};
 pub use rules::Rules;
 pub use standing::{Band, Standing, StatusBoard};
 pub use store::{AuditEntry, EscalationState, Status, Store, StoreError, WorkflowAction};
@@ -65,6 +67,8 @@ pub enum RuleKind {
     Anomaly,
     /// A department's export of a monthly kind did not arrive for the as-of month (SPEC §7).
     Data,
+    /// A target period's forecast landing misses the target (SPEC §6).
+    Forecast,
 }
 
 impl RuleKind {
@@ -75,6 +79,7 @@ impl RuleKind {
             RuleKind::Trend => "trend",
             RuleKind::Anomaly => "anomaly",
             RuleKind::Data => "data",
+            RuleKind::Forecast => "forecast",
         }
     }
 }
@@ -103,6 +108,12 @@ pub struct Escalation {
     pub threshold: f64,
     /// One plain sentence for people.
     pub message: String,
+    /// Who answers for it before anyone is assigned: the target's owner (rule `forecast`).
+    pub owner: Option<String>,
+    /// What it is worth in the data's currency (SPEC §6), `None` when that cannot be stated.
+    pub money_at_stake: Option<f64>,
+    /// How `money_at_stake` was worked out, or why it is not stated.
+    pub money_basis: String,
 }
 
 /// The stable id SPEC §4 defines: `metric:department-or-company:month:rule`.
@@ -131,8 +142,11 @@ pub struct EscalationRow {
     pub value: f64,
     pub threshold: f64,
     pub status: Status,
+    /// The assignee recorded in the workflow, else the target's owner.
     pub owner: Option<String>,
     pub message: String,
+    pub money_at_stake: Option<f64>,
+    pub money_basis: String,
 }
 
 impl EscalationRow {
@@ -148,8 +162,12 @@ impl EscalationRow {
             value: escalation.value,
             threshold: escalation.threshold,
             status: state.map_or(Status::Open, |state| state.status),
-            owner: state.and_then(|state| state.owner.clone()),
+            owner: state
+                .and_then(|state| state.owner.clone())
+                .or_else(|| escalation.owner.clone()),
             message: escalation.message.clone(),
+            money_at_stake: escalation.money_at_stake,
+            money_basis: escalation.money_basis.clone(),
         }
     }
 }

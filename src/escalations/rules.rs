@@ -20,6 +20,10 @@ use crate::metrics::{Metric, Unit};
 use crate::model::Departments;
 
 use super::closest_match;
+use super::targets::{self, Targets};
+
+/// The furthest a forecast reaches: two years.
+pub const MAX_FORECAST_MONTHS: usize = 24;
 
 /// How many overrides for departments the data lacks are named one by one per layer file.
 pub const UNKNOWN_DEPARTMENTS_NAMED: usize = 20;
@@ -40,7 +44,7 @@ pub const MIN_ANOMALY_HISTORY: usize = 6;
 pub const MAX_MONTHS: usize = 1200;
 
 /// Sections of the settings file that belong to other parts of the app.
-const OTHER_SECTIONS: [&str; 3] = ["mapping", "people", "capacity"];
+const OTHER_SECTIONS: [&str; 4] = ["mapping", "people", "capacity", "sources"];
 
 /// A `--rules` file that could not be read at all (a wrong path, most likely).
 #[derive(Debug, Error)]
@@ -166,12 +170,25 @@ pub struct AnomalyRule {
     pub mad_threshold: f64,
 }
 
+/// `[forecast]`: a target period whose forecast landing misses the target raises an escalation
+/// (SPEC §6); forecasts reach at least `horizon` months ahead. `horizon = 0` switches the rule
+/// off (the forecasts are still drawn).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ForecastRule {
+    pub horizon: usize,
+}
+
 /// Every rule in force after layering.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rules {
     metrics: BTreeMap<Metric, MetricRules>,
     pub trend: TrendRule,
     pub anomaly: AnomalyRule,
+    pub forecast: ForecastRule,
+    /// `[calendar] fiscal_year_start`: the month (1–12) the fiscal year starts in.
+    pub fiscal_year_start: u32,
+    /// `[targets.METRIC]` (SPEC §6).
+    pub targets: Targets,
 }
 
 impl Default for Rules {
@@ -187,12 +204,15 @@ impl Default for Rules {
                 window: 0,
                 mad_threshold: 3.5,
             },
+            forecast: ForecastRule { horizon: 3 },
+            fiscal_year_start: 1,
+            targets: Targets::default(),
         }
     }
 }
 
 /// The trimmed, space-collapsed, lower-cased form department names are matched by.
-fn department_key(name: &str) -> String {
+pub(super) fn department_key(name: &str) -> String {
     name.split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
@@ -269,6 +289,21 @@ impl Rules {
                 });
             }
         }
+        for (metric, department, file, line) in self.targets.departments_named() {
+            if departments.find(department).is_some() {
+                continue;
+            }
+            let hint = match closest_match(&department.to_lowercase(), lowered.iter()) {
+                Some(index) => format!("did you mean '{}'?", known[index]),
+                None => format!("the departments are: {}", known.join(", ")),
+            };
+            problems.push(ConfigProblem {
+                file: file.to_path_buf(),
+                line: Some(line),
+                key: Some(format!("targets.{metric}.departments.\"{department}\"")),
+                message: format!("the data has no department '{department}', so this target applies to nothing; {hint}"),
+            });
+        }
         for (file, (count, line)) in more {
             problems.push(ConfigProblem {
                 file: file.to_path_buf(),
@@ -310,14 +345,20 @@ impl Rules {
                 "metrics" => layer.read_metrics(self, key, value),
                 "trend" => layer.read_trend(&mut self.trend, key, value),
                 "anomaly" => layer.read_anomaly(&mut self.anomaly, key, value),
+                "forecast" => layer.read_forecast(&mut self.forecast, key, value),
+                "calendar" => {
+                    targets::read_calendar(&mut layer, &mut self.fiscal_year_start, key, value)
+                }
+                "targets" => targets::read_targets(&mut layer, &mut self.targets, key, value),
                 name if OTHER_SECTIONS.contains(&name) => {}
                 name => {
                     let known = [
-                        "metrics", "trend", "anomaly", "mapping", "people", "capacity",
+                        "metrics", "trend", "anomaly", "forecast", "calendar", "targets",
+                        "mapping", "people", "capacity", "sources",
                     ];
                     let hint = match closest_match(name, known.iter().copied()) {
                         Some(index) => format!("did you mean [{}]?", known[index]),
-                        None => "the sections are [metrics.NAME], [trend], [anomaly], [mapping.\"Header\"], [people] and [capacity]".to_string(),
+                        None => "the sections are [metrics.NAME], [trend], [anomaly], [forecast], [calendar], [targets.NAME], [mapping.\"Header\"], [sources.\"FILE\"], [people] and [capacity]".to_string(),
                     };
                     layer.problem(
                         key.span(),
@@ -409,22 +450,22 @@ fn layer_name(name: String, text: &str) -> String {
 }
 
 /// One layer being read: where it came from and what was wrong with it.
-struct Layer<'a> {
-    file: &'a Path,
+pub(super) struct Layer<'a> {
+    pub(super) file: &'a Path,
     /// Where each line starts: a line is found in O(log n), so a layer of 100,000 department
     /// overrides is read in linear time (counting from the start for each was quadratic).
-    lines: LineIndex,
+    pub(super) lines: LineIndex,
     problems: Vec<ConfigProblem>,
 }
 
 /// A key of the document, with where it is written.
-type Key<'i> = Spanned<std::borrow::Cow<'i, str>>;
+pub(super) type Key<'i> = Spanned<std::borrow::Cow<'i, str>>;
 
 /// A value of the document, with where it is written.
-type Value<'i> = Spanned<DeValue<'i>>;
+pub(super) type Value<'i> = Spanned<DeValue<'i>>;
 
 impl Layer<'_> {
-    fn problem(&mut self, span: Range<usize>, key: &str, message: String) {
+    pub(super) fn problem(&mut self, span: Range<usize>, key: &str, message: String) {
         self.problems.push(ConfigProblem {
             file: self.file.to_path_buf(),
             line: Some(self.lines.line(span.start)),
@@ -434,7 +475,7 @@ impl Layer<'_> {
     }
 
     /// The entries of a value that must be a table, or a problem saying it is not.
-    fn table<'v, 'i>(
+    pub(super) fn table<'v, 'i>(
         &mut self,
         key: &Key<'i>,
         value: &'v Value<'i>,
@@ -660,7 +701,29 @@ impl Layer<'_> {
         }
     }
 
-    fn unknown_key(&mut self, key: &Key<'_>, section: &str, name: &str, known: &[&str]) {
+    fn read_forecast(&mut self, forecast: &mut ForecastRule, key: &Key<'_>, value: &Value<'_>) {
+        let Some(entries) = self.table(key, value, "forecast") else {
+            return;
+        };
+        for (entry_key, entry_value) in entries.iter() {
+            match entry_key.get_ref().as_ref() {
+                "horizon" => {
+                    if let Some(horizon) = self.count(
+                        entry_key,
+                        entry_value,
+                        "forecast.horizon",
+                        0,
+                        "0 switches the forecast rule off",
+                    ) {
+                        forecast.horizon = horizon.min(MAX_FORECAST_MONTHS);
+                    }
+                }
+                other => self.unknown_key(entry_key, "forecast", other, &["horizon"]),
+            }
+        }
+    }
+
+    pub(super) fn unknown_key(&mut self, key: &Key<'_>, section: &str, name: &str, known: &[&str]) {
         let hint = match closest_match(name, known.iter().copied()) {
             Some(index) => format!("did you mean '{}'?", known[index]),
             None => format!("the keys are {}", known.join(", ")),
@@ -703,7 +766,7 @@ impl Layer<'_> {
 }
 
 /// A finite number from an integer or a float.
-fn number(value: &DeValue<'_>) -> Option<f64> {
+pub(super) fn number(value: &DeValue<'_>) -> Option<f64> {
     match value {
         DeValue::Integer(integer) => i64::from_str_radix(integer.as_str(), integer.radix())
             .ok()

@@ -98,7 +98,12 @@ impl StatusBoard {
                 }
             }
         }
-        for escalation in escalations {
+        // A forecast is about where a target will land, not where the value stands: the cards
+        // show it beside the target instead.
+        for escalation in escalations
+            .iter()
+            .filter(|escalation| escalation.rule != super::RuleKind::Forecast)
+        {
             board.add(
                 escalation.metric,
                 escalation.department_id,

@@ -7,6 +7,7 @@
 mod customers;
 mod delivery;
 mod finance;
+pub mod forecast;
 mod frames;
 pub mod freshness;
 mod productivity;

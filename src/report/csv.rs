@@ -102,6 +102,9 @@ mod tests {
             escalations: Vec::new(),
             data_quality: Vec::new(),
             freshness: Default::default(),
+            targets: Vec::new(),
+            forecasts: Vec::new(),
+            forecasts_unavailable: Vec::new(),
         }
     }
 

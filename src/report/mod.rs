@@ -14,6 +14,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::escalations::StatusBoard;
+use crate::escalations::targets::TargetRow;
+use crate::metrics::forecast::Forecast;
 use crate::metrics::{Metric, MetricTable, MetricValue};
 use crate::model::{DataQualityIssue, Dataset, DepartmentId, Month, SourceSummary};
 
@@ -172,6 +174,59 @@ pub struct Report {
     pub data_quality: Vec<DataQualityIssue>,
     /// Department × kind missing from the as-of month, and stale kinds (SPEC §7).
     pub freshness: crate::metrics::freshness::Freshness,
+    /// One row per target × month (SPEC §6), goal by goal.
+    pub targets: Vec<TargetRow>,
+    /// The forecast months of every forecast series (SPEC §6): value and 80% interval.
+    pub forecasts: Vec<ForecastRow>,
+    /// The series that have no forecast, and why (fewer than 6 months of history, …).
+    pub forecasts_unavailable: Vec<NoForecastRow>,
+}
+
+/// One forecast month as the report writes it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ForecastRow {
+    pub metric: Metric,
+    pub department: Option<String>,
+    pub month: Month,
+    pub value: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// A series without a forecast.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NoForecastRow {
+    pub metric: Metric,
+    pub department: Option<String>,
+    pub reason: String,
+}
+
+/// The `forecasts` and `forecasts_unavailable` of the report.
+pub fn forecast_rows(
+    dataset: &Dataset,
+    forecasts: &[Forecast],
+) -> (Vec<ForecastRow>, Vec<NoForecastRow>) {
+    let mut rows = Vec::new();
+    let mut unavailable = Vec::new();
+    let name = |id: Option<DepartmentId>| id.map(|id| dataset.departments.name(id).to_string());
+    for forecast in forecasts {
+        match &forecast.outcome {
+            Ok(points) => rows.extend(points.iter().map(|point| ForecastRow {
+                metric: forecast.metric,
+                department: name(forecast.department),
+                month: point.month,
+                value: point.value,
+                low: point.low,
+                high: point.high,
+            })),
+            Err(reason) => unavailable.push(NoForecastRow {
+                metric: forecast.metric,
+                department: name(forecast.department),
+                reason: reason.clone(),
+            }),
+        }
+    }
+    (rows, unavailable)
 }
 
 /// The reporting date: `as_of` when given, else the last day of the latest month with actuals.
@@ -216,6 +271,9 @@ impl Report {
             escalations: Vec::new(),
             data_quality: dataset.data_quality.clone(),
             freshness: crate::metrics::freshness::freshness(dataset, metrics, Month::of(as_of)),
+            targets: Vec::new(),
+            forecasts: Vec::new(),
+            forecasts_unavailable: Vec::new(),
         }
     }
 

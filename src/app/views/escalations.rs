@@ -100,6 +100,7 @@ fn rule_label(rule: RuleKind) -> &'static str {
         RuleKind::Trend => "Trend heading for the critical level",
         RuleKind::Anomaly => "Far from its usual range",
         RuleKind::Data => "The month's export did not arrive",
+        RuleKind::Forecast => "Forecast to miss its target",
     }
 }
 
@@ -111,6 +112,7 @@ fn rule_short(rule: RuleKind) -> &'static str {
         RuleKind::Trend => "trend",
         RuleKind::Anomaly => "unusual",
         RuleKind::Data => "missing data",
+        RuleKind::Forecast => "forecast",
     }
 }
 
