@@ -552,6 +552,66 @@ pub fn save_person_department(
     })
 }
 
+/// Sets (or with `value: None` removes) one target in `[targets.METRIC]`, or in
+/// `[targets.METRIC.departments."DEPARTMENT"]` for a department: `key` is `value` (every month)
+/// or a period (`2026`, `2026-Q4`, `2026-10`); `owner`, when given, becomes the section's owner.
+/// Every other key and comment stays, a comment after the old value stays after the new one
+/// (see [`edit_settings`]). The caller checks the metric name and the period.
+pub fn save_target(
+    data_dir: &Path,
+    metric: &str,
+    department: Option<&str>,
+    key: &str,
+    value: Option<f64>,
+    owner: Option<&str>,
+) -> Result<(), SettingsError> {
+    let department = department.map(|name| name.split_whitespace().collect::<Vec<_>>().join(" "));
+    let owner = owner
+        .map(|owner| owner.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|owner| !owner.is_empty());
+    edit_settings(data_dir, |document| {
+        if value.is_some_and(|value| !value.is_finite()) {
+            return Err("the target is not a number".to_string());
+        }
+        if department.as_deref() == Some("") {
+            return Err("the department name is empty; pick a department".to_string());
+        }
+        let targets = table_mut(document.as_table_mut(), "targets")?;
+        targets.set_implicit(true);
+        let mut section = table_mut(targets, metric)?;
+        if let Some(department) = &department {
+            let departments = table_mut(section, "departments")?;
+            departments.set_implicit(true);
+            section = table_mut(departments, department)?;
+        }
+        match value {
+            Some(number) => {
+                // Whole amounts are written as integers (24000000, not 24000000.0).
+                let mut written = if number.fract() == 0.0 && number.abs() < 9.0e15 {
+                    toml_edit::Value::from(number as i64)
+                } else {
+                    toml_edit::Value::from(number)
+                };
+                if let Some(old) = section.get(key).and_then(toml_edit::Item::as_value) {
+                    *written.decor_mut() = old.decor().clone();
+                }
+                section.insert(key, toml_edit::Item::Value(written));
+            }
+            None => {
+                section.remove(key);
+            }
+        }
+        if let Some(owner) = &owner {
+            let mut written = toml_edit::Value::from(owner.as_str());
+            if let Some(old) = section.get("owner").and_then(toml_edit::Item::as_value) {
+                *written.decor_mut() = old.decor().clone();
+            }
+            section.insert("owner", toml_edit::Item::Value(written));
+        }
+        Ok(())
+    })
+}
+
 /// Writes `bytes` to `path` so that a reader never sees half a file (see
 /// [`write_atomically_with`]).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

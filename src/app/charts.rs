@@ -12,6 +12,7 @@ use super::prepared::SeriesPoint;
 use super::theme::Palette;
 use super::widgets::{self, Swatch};
 use crate::escalations::Band;
+use crate::metrics::forecast::ForecastPoint;
 use crate::metrics::{Metric, Unit};
 use crate::model::Month;
 
@@ -217,6 +218,40 @@ pub fn metric_trend_ui(
     band: Option<Band>,
     palette: &Palette,
 ) {
+    metric_outlook_ui(
+        ui,
+        id,
+        height,
+        metric,
+        series,
+        band,
+        &Outlook::default(),
+        palette,
+    );
+}
+
+/// What a trend chart draws beyond the actuals: the target line and the forecast with its 80%
+/// interval (SPEC §6).
+#[derive(Debug, Clone, Default)]
+pub struct Outlook {
+    pub target: Option<f64>,
+    /// From the month after the last actual on.
+    pub forecast: Vec<ForecastPoint>,
+}
+
+/// [`metric_trend_ui`] with the target as a solid line and the forecast as a dashed line over a
+/// filled band (the 80% interval), joined to the last actual.
+#[allow(clippy::too_many_arguments)]
+pub fn metric_outlook_ui(
+    ui: &mut egui::Ui,
+    id: &str,
+    height: f32,
+    metric: Metric,
+    series: &[SeriesPoint],
+    band: Option<Band>,
+    outlook: &Outlook,
+    palette: &Palette,
+) {
     let mut entries = vec![(metric.label(), palette.accent, Swatch::Line)];
     if series
         .iter()
@@ -229,9 +264,59 @@ pub fn metric_trend_ui(
         ));
     }
     entries.extend(level_entries(band, palette));
+    if outlook.target.is_some() {
+        entries.push(("Target", palette.good, Swatch::Line));
+    }
+    if !outlook.forecast.is_empty() {
+        entries.push(("Forecast", palette.accent, Swatch::Dashed));
+        entries.push((
+            "80% interval",
+            palette.accent.gamma_multiply(0.35),
+            Swatch::Block,
+        ));
+    }
     widgets::legend_ui(ui, &entries);
-    fit_flat(trend_plot(id, height, metric.unit()), series).show(ui, |plot| {
+    let mut chart = fit_flat(trend_plot(id, height, metric.unit()), series);
+    if let Some(target) = outlook.target {
+        // A target far from the values still shows: the axis reaches it.
+        chart = chart.include_y(target);
+    }
+    chart.show(ui, |plot| {
         add_levels(plot, band, palette);
+        if let Some(target) = outlook.target {
+            plot.hline(HLine::new("Target", target).color(palette.good).width(1.5));
+        }
+        if !outlook.forecast.is_empty() {
+            // The band and the dashed line start at the last actual, so they join the line.
+            let last = series
+                .iter()
+                .rev()
+                .find_map(|point| point.value.map(|value| (point.month, value)));
+            let mut xs = Vec::new();
+            let (mut lows, mut highs, mut values) = (Vec::new(), Vec::new(), Vec::new());
+            if let Some((month, value)) = last {
+                xs.push(month_x(month));
+                lows.push(value);
+                highs.push(value);
+                values.push([month_x(month), value]);
+            }
+            for point in &outlook.forecast {
+                xs.push(month_x(point.month));
+                lows.push(point.low);
+                highs.push(point.high);
+                values.push([month_x(point.month), point.value]);
+            }
+            plot.add(
+                egui_plot::FilledArea::new("80% interval", &xs, &lows, &highs)
+                    .fill_color(palette.accent.gamma_multiply(0.22)),
+            );
+            plot.line(
+                Line::new("Forecast", PlotPoints::from(values))
+                    .color(palette.accent)
+                    .style(LineStyle::dashed_dense())
+                    .width(2.0),
+            );
+        }
         plot.line(series_line(metric.label(), series, palette.accent));
         let (points, low) = series_markers(metric.label(), series, palette.accent);
         plot.points(points);

@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::escalations::WorkflowAction;
 use crate::input::headers::Field;
+use crate::metrics::Metric;
 use crate::model::{DepartmentId, Month};
 use desk::{DeskEvent, EscalationDesk};
 use dialogs::{FolderPicker, PathEntry, Picked};
@@ -140,6 +141,15 @@ pub enum Command {
     SavePersonDepartment {
         person: String,
         department: Option<String>,
+    },
+    /// Set (`value: Some`) or remove a target in `[targets.METRIC]` of the folder's settings
+    /// (`period: None` = every month), then read the folder again.
+    SaveTarget {
+        metric: Metric,
+        department: Option<String>,
+        period: Option<String>,
+        value: Option<f64>,
+        owner: Option<String>,
     },
     DismissNotice(usize),
     /// Ask where to save an export ("Export…" in the top bar).
@@ -378,6 +388,7 @@ impl App {
                 View::Escalations => {
                     views::escalations_ui(ui, &ctx, &mut self.views.escalations, commands)
                 }
+                View::Goals => views::goals_ui(ui, &ctx, &mut self.views.goals, commands),
                 View::Data => views::data_ui(
                     ui,
                     &ctx,
@@ -430,7 +441,7 @@ impl App {
             }
         });
         if !ctx.egui_wants_keyboard_input() {
-            const KEYS: [egui::Key; 8] = [
+            const KEYS: [egui::Key; 9] = [
                 Key::Num1,
                 Key::Num2,
                 Key::Num3,
@@ -439,6 +450,7 @@ impl App {
                 Key::Num6,
                 Key::Num7,
                 Key::Num8,
+                Key::Num9,
             ];
             ctx.input_mut(|input| {
                 for (key, view) in KEYS.into_iter().zip(View::NAVIGATION) {
@@ -803,6 +815,39 @@ impl App {
                     placed,
                     format!("The department of {person}"),
                 )
+            }
+            Command::SaveTarget {
+                metric,
+                department,
+                period,
+                value,
+                owner,
+            } => {
+                let whom = department.as_deref().unwrap_or("the company");
+                let when = period.as_deref().unwrap_or("every month");
+                let done = match value {
+                    Some(value) => format!(
+                        "{} target for {whom}, {when}: {}",
+                        metric.label(),
+                        format::metric_value(metric, Some(value))
+                    ),
+                    None => format!("{} target for {whom}, {when} removed", metric.label()),
+                };
+                let key = period.clone().unwrap_or_else(|| "value".to_string());
+                self.save_setting(
+                    |folder| {
+                        crate::config::save_target(
+                            folder,
+                            metric.name(),
+                            department.as_deref(),
+                            &key,
+                            value,
+                            owner.as_deref(),
+                        )
+                    },
+                    done,
+                    format!("The {} target", metric.label()),
+                );
             }
             Command::DismissNotice(index) => {
                 if index < self.notices.len() {

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 
 use crate::analysis::{Analysis, Basis};
 use crate::config::ConfigProblem;
+use crate::escalations::targets::{GoalProgress, TargetRow};
 use crate::escalations::{Escalation, EscalationState, StatusBoard};
 use crate::input::headers::{Field, HeaderMap, UserMappings};
 use crate::metrics::{Metric, MetricTable};
@@ -89,7 +90,7 @@ pub struct Prepared {
     /// What the as-of month lacks (SPEC §7), as the report says it.
     pub freshness: crate::metrics::freshness::Freshness,
     /// Every target with its months, status and landing (SPEC §6).
-    pub goals: Vec<crate::escalations::targets::GoalProgress>,
+    pub goals: Vec<GoalProgress>,
     /// The forecasts of the KPI series and of every series with a target.
     pub forecasts: Vec<crate::metrics::forecast::Forecast>,
     series: HashMap<(Metric, Option<DepartmentId>), Vec<SeriesPoint>>,
@@ -393,6 +394,70 @@ impl Prepared {
         self.series
             .get(&(metric, department))
             .map_or(&[], Vec::as_slice)
+    }
+
+    /// The forecast of a series (from the month after the as-of month), empty when it has none.
+    pub fn forecast(
+        &self,
+        metric: Metric,
+        department: Option<DepartmentId>,
+    ) -> &[crate::metrics::forecast::ForecastPoint] {
+        self.forecasts
+            .iter()
+            .find(|forecast| forecast.metric == metric && forecast.department == department)
+            .map_or(&[], |forecast| forecast.points())
+    }
+
+    /// The goals of one series that have a row for `month`, with that row: the worst status
+    /// first, then the longer period (a year before its quarter).
+    pub fn goals_at(
+        &self,
+        metric: Metric,
+        department: Option<DepartmentId>,
+        month: Month,
+    ) -> Vec<(&GoalProgress, &TargetRow)> {
+        let mut found: Vec<(&GoalProgress, &TargetRow)> = self
+            .goals
+            .iter()
+            .filter(|goal| goal.goal.metric == metric && goal.goal.department_id == department)
+            .filter_map(|goal| {
+                goal.rows
+                    .iter()
+                    .find(|row| row.month == month)
+                    .map(|row| (goal, row))
+            })
+            .collect();
+        found.sort_by_key(|(goal, row)| {
+            (
+                std::cmp::Reverse(row.status),
+                std::cmp::Reverse(goal.last.months_since(goal.first)),
+            )
+        });
+        found
+    }
+
+    /// What a trend chart of a series draws beyond its actuals: the target of `month` (ratios;
+    /// an additive goal's target is a period total, not a level of the monthly line) and, when
+    /// `month` is the as-of month, the forecast.
+    pub fn outlook(
+        &self,
+        metric: Metric,
+        department: Option<DepartmentId>,
+        month: Month,
+    ) -> crate::app::charts::Outlook {
+        let target = if crate::escalations::targets::is_additive(metric) {
+            None
+        } else {
+            self.goals_at(metric, department, month)
+                .first()
+                .map(|(_, row)| row.target)
+        };
+        let forecast = if month == Month::of(self.as_of) {
+            self.forecast(metric, department).to_vec()
+        } else {
+            Vec::new()
+        };
+        crate::app::charts::Outlook { target, forecast }
     }
 
     /// The series restricted to the `count` months ending with `last`.

@@ -10,6 +10,7 @@ use egui::{
 use super::format;
 use super::prepared::SeriesPoint;
 use super::theme::{self, Palette};
+use crate::escalations::targets::TargetStatus;
 use crate::metrics::Metric;
 
 /// Where a value stands against the escalation rules (the core's [`crate::escalations::Standing`]), coloured.
@@ -45,6 +46,10 @@ pub struct CardData<'a> {
     pub within_margin: bool,
     /// The value rests on a month whose exports are not all in (SPEC §7 freshness).
     pub incomplete: bool,
+    /// The goal at the month: "Target 9.0%" or "2026: 96% of plan", and its status word.
+    pub goal: Option<(String, TargetStatus)>,
+    /// Where the goal's period lands: "Forecast Dec 2026: 5.8% (4.6%–6.9%)".
+    pub forecast: Option<String>,
 }
 
 /// A clickable KPI card of exactly `size`. Its accessible name is the metric's label, so tests
@@ -210,6 +215,38 @@ pub fn kpi_card_ui(ui: &mut Ui, card: &CardData<'_>, palette: &Palette, size: Ve
             weak,
         );
     }
+    y += 17.0;
+    if let Some((goal, status)) = &card.goal {
+        let goal_rect = painter.text(
+            pos2(left, y),
+            Align2::LEFT_TOP,
+            format!("{goal} ·"),
+            FontId::proportional(11.5),
+            weak,
+        );
+        let color = match status {
+            TargetStatus::Met => palette.good,
+            TargetStatus::Behind => palette.warning,
+            TargetStatus::Missed => palette.bad,
+        };
+        painter.text(
+            pos2(goal_rect.max.x + 4.0, y),
+            Align2::LEFT_TOP,
+            status.as_str(),
+            FontId::proportional(11.5),
+            color,
+        );
+    }
+    y += 16.0;
+    if let Some(forecast) = &card.forecast {
+        painter.text(
+            pos2(left, y),
+            Align2::LEFT_TOP,
+            forecast,
+            FontId::proportional(11.5),
+            weak,
+        );
+    }
 
     let spark_rect = Rect::from_min_max(
         pos2(left, rect.max.y - 46.0),
@@ -224,7 +261,21 @@ pub fn kpi_card_ui(ui: &mut Ui, card: &CardData<'_>, palette: &Palette, size: Ve
         visuals.dark_mode,
     );
 
-    response.on_hover_text(format!("{label}: {value_text}. Click for the detail."))
+    let goal = card
+        .goal
+        .as_ref()
+        .map(|(goal, status)| format!(" {goal}: {}.", status.as_str()))
+        .unwrap_or_default();
+    let forecast = card
+        .forecast
+        .as_ref()
+        .map(|forecast| format!(" {forecast}."))
+        .unwrap_or_default();
+    // The hover text is also the node's accessible description: the goal and forecast reach
+    // screen readers (and tests) that way.
+    response.on_hover_text(format!(
+        "{label}: {value_text}.{goal}{forecast} Click for the detail."
+    ))
 }
 
 /// A small rounded label right-aligned at `right_top`; returns its rect.

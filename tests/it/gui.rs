@@ -281,6 +281,9 @@ fn number_keys_switch_views_and_clicking_a_card_opens_its_detail() {
     assert_eq!(app(&harness).ui_state().view, View::Finance);
     harness.key_press(egui::Key::Num8);
     harness.run();
+    assert_eq!(app(&harness).ui_state().view, View::Goals);
+    harness.key_press(egui::Key::Num9);
+    harness.run();
     assert_eq!(app(&harness).ui_state().view, View::Data);
     harness.key_press(egui::Key::Num1);
     harness.run();
@@ -1293,4 +1296,66 @@ fn a_person_without_a_department_is_placed_from_the_data_view_and_the_settings_k
             .query_by_label_contains("People in the time entries (3; 0 without a department)")
             .is_some()
     );
+}
+
+#[test]
+fn a_target_changed_in_the_goals_view_changes_the_card_and_the_settings_keep_every_other_key() {
+    let folder = copy_of_sample_data();
+    let settings = folder.path().join("coo-dashboard.toml");
+    let before = std::fs::read_to_string(&settings).unwrap();
+    let mut harness = open_app(folder.path());
+    // The sample's company EBITDA margin target is 9% (owner CFO); October's 5.75% misses it
+    // by more than 5% of 9% (0.45 points).
+    let card = harness.get_by_label("EBITDA margin");
+    let description = card
+        .accesskit_node()
+        .description()
+        .unwrap_or_default()
+        .to_string();
+    assert!(description.contains("Target 9.0%: missed"), "{description}");
+
+    click_view(&mut harness, View::Goals);
+    assert!(
+        harness
+            .query_all_by_label_contains("Head of Consulting")
+            .next()
+            .is_some()
+    );
+    // The editor starts on the company's EBITDA margin, every month: a target of 5% is met by
+    // October's 5.75%.
+    let target = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Target");
+    target.focus();
+    target.type_text("5");
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Save target")
+        .click();
+    harness.step();
+    wait_until_loaded(&mut harness);
+
+    let after = std::fs::read_to_string(&settings).unwrap();
+    let section = after
+        .split("[targets.ebitda_margin]")
+        .nth(1)
+        .and_then(|rest| rest.split("\n[").next())
+        .unwrap_or_default();
+    assert!(section.contains("value = 0.05"), "{section}");
+    assert!(section.contains("owner = \"CFO\""), "{section}");
+    // Every other line is as it was: only the one value changed.
+    let changed: Vec<(&str, &str)> = before
+        .lines()
+        .zip(after.lines())
+        .filter(|(old, new)| old != new)
+        .collect();
+    assert_eq!(changed, [("value = 0.09", "value = 0.05")]);
+    assert_eq!(before.lines().count(), after.lines().count());
+
+    click_view(&mut harness, View::Overview);
+    let card = harness.get_by_label("EBITDA margin");
+    let description = card
+        .accesskit_node()
+        .description()
+        .unwrap_or_default()
+        .to_string();
+    assert!(description.contains("Target 5.0%: met"), "{description}");
 }

@@ -63,6 +63,8 @@ pub struct EscalationFilters {
     /// Every month, not only the selected one.
     pub all_months: bool,
     pub search: String,
+    /// Largest money at stake first (SPEC §6), instead of newest and most severe first.
+    pub by_money: bool,
     pub selected: Option<String>,
     pub owner: String,
     pub comment: String,
@@ -141,7 +143,7 @@ pub fn attention_list_ui(
     limit: usize,
     commands: &mut Vec<Command>,
 ) {
-    let active: Vec<&Escalation> = ctx
+    let mut active: Vec<&Escalation> = ctx
         .prepared
         .escalations
         .iter()
@@ -149,6 +151,13 @@ pub fn attention_list_ui(
         .filter(|escalation| ctx.department.is_none() || escalation.department_id == ctx.department)
         .filter(|escalation| ctx.desk.status(&escalation.escalation_id) != Status::Resolved)
         .collect();
+    // Most severe first (the list's order); within a severity, most money at stake first.
+    active.sort_by(|a, b| {
+        let amount = |e: &Escalation| e.money_at_stake.unwrap_or(f64::NEG_INFINITY);
+        b.severity
+            .cmp(&a.severity)
+            .then(amount(b).total_cmp(&amount(a)))
+    });
     if active.is_empty() {
         ui.label(
             RichText::new(format!(
@@ -165,6 +174,10 @@ pub fn attention_list_ui(
                 .on_hover_text("Open this escalation");
             if response.clicked() {
                 commands.push(Command::ShowEscalation(escalation.escalation_id.clone()));
+            }
+            if let Some(amount) = escalation.money_at_stake.filter(|amount| *amount > 0.0) {
+                ui.label(RichText::new(format!("at stake {}", format::grouped(amount, 0))).weak())
+                    .on_hover_text(&escalation.money_basis);
             }
             let status = ctx.desk.status(&escalation.escalation_id);
             if status != Status::Open {
@@ -261,7 +274,7 @@ pub fn escalations_ui(
     ui.add_space(6.0);
 
     let needle = filters.search.trim().to_lowercase();
-    let listed: Vec<&Escalation> = ctx
+    let mut listed: Vec<&Escalation> = ctx
         .prepared
         .escalations
         .iter()
@@ -284,6 +297,13 @@ pub fn escalations_ui(
                 || escalation.escalation_id.contains(&needle)
         })
         .collect();
+    if filters.by_money {
+        // Stable: equal amounts (and the unstated, last) keep the newest-most-severe order.
+        listed.sort_by(|a, b| {
+            let amount = |e: &Escalation| e.money_at_stake.unwrap_or(f64::NEG_INFINITY);
+            amount(b).total_cmp(&amount(a))
+        });
+    }
     if filters.selected.is_none()
         && let Some(first) = listed.first()
     {
@@ -326,7 +346,8 @@ pub fn escalations_ui(
 }
 
 fn filters_ui(ui: &mut Ui, ctx: &ViewContext<'_>, filters: &mut EscalationFilters) {
-    ui.horizontal(|ui| {
+    // Wrapped: at 1024 pixels the filters take two rows instead of widening the view.
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(RichText::new("Status").weak());
         egui::ComboBox::from_id_salt("escalation status filter")
             .selected_text(filters.status.label())
@@ -364,6 +385,8 @@ fn filters_ui(ui: &mut Ui, ctx: &ViewContext<'_>, filters: &mut EscalationFilter
             ),
         );
         ui.add_space(8.0);
+        ui.checkbox(&mut filters.by_money, "Most money at stake first");
+        ui.add_space(8.0);
         let label = ui.label(RichText::new("Search").weak());
         ui.add(
             egui::TextEdit::singleline(&mut filters.search)
@@ -393,11 +416,19 @@ fn list_ui(
         .max_scroll_height(520.0)
         .column(Column::auto().at_least(74.0))
         .column(Column::remainder().at_least(180.0).clip(true))
+        .column(Column::auto().at_least(80.0))
         .column(Column::auto().at_least(70.0))
         .column(Column::auto().at_least(70.0))
         .column(Column::auto().at_least(96.0).at_most(160.0).clip(true))
         .header(22.0, |mut header| {
-            for title in ["Severity", "Escalation", "Month", "Age", "Status"] {
+            for title in [
+                "Severity",
+                "Escalation",
+                "At stake",
+                "Month",
+                "Age",
+                "Status",
+            ] {
                 header.col(|ui| {
                     ui.label(RichText::new(title).strong());
                 });
@@ -429,6 +460,14 @@ fn list_ui(
                     }
                 });
                 row.col(|ui| {
+                    let text = escalation
+                        .money_at_stake
+                        .map_or_else(|| "–".to_string(), |amount| format::grouped(amount, 0));
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        ui.label(text).on_hover_text(&escalation.money_basis);
+                    });
+                });
+                row.col(|ui| {
                     ui.label(format::month_short(escalation.month));
                 });
                 row.col(|ui| {
@@ -436,7 +475,11 @@ fn list_ui(
                 });
                 row.col(|ui| {
                     let status = ctx.desk.status(&escalation.escalation_id);
-                    let text = match ctx.desk.owner(&escalation.escalation_id) {
+                    let owner = ctx
+                        .desk
+                        .owner(&escalation.escalation_id)
+                        .or(escalation.owner.as_deref());
+                    let text = match owner {
                         Some(owner) if status != Status::Resolved => {
                             format!("{} · {owner}", status_label(status))
                         }
@@ -506,8 +549,20 @@ fn detail_ui(
                 "Owner",
                 ctx.desk
                     .owner(escalation_id)
+                    .or(escalation.owner.as_deref())
                     .unwrap_or("nobody yet")
                     .to_string(),
+            );
+            fact(
+                "At stake",
+                match escalation.money_at_stake {
+                    Some(amount) => format!(
+                        "{} ({})",
+                        format::grouped(amount, 0),
+                        escalation.money_basis
+                    ),
+                    None => escalation.money_basis.clone(),
+                },
             );
             fact("Id", escalation_id.to_string());
         });

@@ -89,15 +89,18 @@ pub fn metric_ui(
         .collect();
     widgets::section(ui, &ctx.palette, "History", |ui| {
         let band = ctx.prepared.status.band(metric, department);
-        charts::metric_trend_ui(
+        let outlook = ctx.prepared.outlook(metric, department, ctx.month);
+        charts::metric_outlook_ui(
             ui,
             "metric detail trend",
             240.0,
             metric,
             &window,
             band,
+            &outlook,
             &ctx.palette,
         );
+        goal_lines_ui(ui, ctx, focus);
     });
     ui.add_space(8.0);
 
@@ -187,4 +190,22 @@ fn department_table_ui(
                 });
             }
         });
+}
+
+/// Under the chart: each goal of the series at the month, and where it will land.
+fn goal_lines_ui(ui: &mut Ui, ctx: &ViewContext<'_>, focus: MetricFocus) {
+    for (goal, row) in ctx
+        .prepared
+        .goals_at(focus.metric, focus.department, ctx.month)
+    {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(super::goals::goal_summary(goal, row)).weak());
+            if let Some(status) = row.status {
+                super::goals::status_chip_ui(ui, status, &ctx.palette);
+            }
+        });
+        if let Some(text) = super::goals::landing_text(goal) {
+            ui.label(RichText::new(text).weak());
+        }
+    }
 }

@@ -8,6 +8,7 @@ mod delivery;
 mod departments;
 mod escalations;
 mod finance;
+mod goals;
 mod metric;
 mod overview;
 mod productivity;
@@ -18,6 +19,7 @@ pub use delivery::delivery_ui;
 pub use departments::departments_ui;
 pub use escalations::{EscalationFilters, escalations_ui};
 pub use finance::finance_ui;
+pub use goals::{GoalEdits, goals_ui};
 pub use metric::metric_ui;
 pub use overview::overview_ui;
 pub use productivity::productivity_ui;
@@ -33,7 +35,7 @@ use super::theme::Palette;
 use crate::metrics::Metric;
 use crate::model::{DepartmentId, Month};
 
-/// The views the navigation offers, in order; keys 1–8 select them.
+/// The views the navigation offers, in order; keys 1–9 select them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum View {
     #[default]
@@ -44,13 +46,14 @@ pub enum View {
     Customers,
     Departments,
     Escalations,
+    Goals,
     Data,
     /// One metric in detail (reached from a card or a heat-map cell, not from the navigation).
     Metric,
 }
 
 impl View {
-    pub const NAVIGATION: [View; 8] = [
+    pub const NAVIGATION: [View; 9] = [
         View::Overview,
         View::Finance,
         View::Delivery,
@@ -58,6 +61,7 @@ impl View {
         View::Customers,
         View::Departments,
         View::Escalations,
+        View::Goals,
         View::Data,
     ];
 
@@ -70,6 +74,7 @@ impl View {
             View::Customers => "Customers",
             View::Departments => "Departments",
             View::Escalations => "Escalations",
+            View::Goals => "Goals",
             View::Data => "Data",
             View::Metric => "Metric detail",
         }
@@ -174,6 +179,7 @@ pub struct ViewStates {
     pub source_departments: SourceDepartmentEdits,
     pub data_filter: String,
     pub escalations: EscalationFilters,
+    pub goals: GoalEdits,
 }
 
 /// A strip of headline figures: each metric's value for the month with its change against the

@@ -13,7 +13,7 @@ use crate::metrics::Metric;
 /// The cards, in reading order: money, delivery, people, customers.
 pub const KPI_METRICS: [Metric; 8] = crate::report::KPI_CARDS;
 
-const CARD_HEIGHT: f32 = 168.0;
+const CARD_HEIGHT: f32 = 200.0;
 /// Cards per row at the most.
 const COLUMNS: usize = 4;
 const CARD_MIN_WIDTH: f32 = 220.0;
@@ -64,6 +64,8 @@ pub fn card_data<'a>(ctx: &ViewContext<'a>, metric: Metric) -> CardData<'a> {
         ctx.department,
         ctx.month,
     );
+    let goals = ctx.prepared.goals_at(metric, ctx.department, ctx.month);
+    let goal = goals.first().copied();
     CardData {
         metric,
         value,
@@ -74,11 +76,17 @@ pub fn card_data<'a>(ctx: &ViewContext<'a>, metric: Metric) -> CardData<'a> {
         sparkline: ctx
             .prepared
             .series_window(metric, ctx.department, ctx.month, 12),
+        // The goal's target where the metric has one, else the level the rules keep it on.
         target: ctx
             .prepared
-            .status
-            .band(metric, ctx.department)
-            .and_then(|band| band.target()),
+            .outlook(metric, ctx.department, ctx.month)
+            .target
+            .or_else(|| {
+                ctx.prepared
+                    .status
+                    .band(metric, ctx.department)
+                    .and_then(|band| band.target())
+            }),
         within_margin: metrics.change_within_margin(
             metric,
             ctx.department,
@@ -90,6 +98,10 @@ pub fn card_data<'a>(ctx: &ViewContext<'a>, metric: Metric) -> CardData<'a> {
             ctx.department
                 .map(|id| ctx.prepared.dataset.departments.name(id)),
         ),
+        goal: goal
+            .map(|(goal, row)| (super::goals::card_goal(goal, row), row.status))
+            .and_then(|(text, status)| status.map(|status| (text, status))),
+        forecast: goal.and_then(|(goal, _)| super::goals::card_forecast(goal, ctx.month)),
         // No value, no verdict: an empty card gets no green edge.
         status: value.and(
             ctx.prepared
