@@ -37,6 +37,36 @@ fn stages(c: &mut Criterion) {
     group.bench_function("evaluate escalations", |b| {
         b.iter(|| escalations::evaluate(table.values(), &dataset.departments, &rules))
     });
+    // Forecasts (SPEC §6, issue 17): what `report` forecasts (every KPI of the report for the
+    // company and each department, 3 months ahead), and every series of the table for scale.
+    let as_of_month = coo_dashboard::model::Month::of(as_of);
+    let mut every_series: Vec<_> = table
+        .values()
+        .iter()
+        .map(|value| (value.metric, value.department))
+        .collect();
+    every_series.sort_unstable();
+    every_series.dedup();
+    let kpi_series: Vec<_> = every_series
+        .iter()
+        .copied()
+        .filter(|(metric, _)| report::COMPANY_KPIS.contains(metric))
+        .collect();
+    group.bench_function(
+        format!("forecast the {} KPI series", kpi_series.len()),
+        |b| {
+            b.iter(|| {
+                let all = table.all_series();
+                metrics::forecast::forecast_all(&all, &kpi_series, as_of_month, |_, _| 3)
+            })
+        },
+    );
+    group.bench_function(format!("forecast all {} series", every_series.len()), |b| {
+        b.iter(|| {
+            let all = table.all_series();
+            metrics::forecast::forecast_all(&all, &every_series, as_of_month, |_, _| 3)
+        })
+    });
     let raised = escalations::evaluate(table.values(), &dataset.departments, &rules);
     // Written as `report --out` writes it: streamed into a temporary file, synced, renamed.
     let out = tempfile::tempdir().expect("a temporary folder");

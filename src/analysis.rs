@@ -280,17 +280,16 @@ fn goals_and_forecasts(
         *months = (*months).max(ahead.min(MAX_FORECAST_MONTHS));
     }
     // A department without the metric at all (no such export) has no series to forecast.
+    let present = metrics.all_series();
     let mut series: Vec<_> = reach
         .keys()
         .copied()
         .filter(|&(metric, department)| {
-            department.is_none()
-                || metrics.value(metric, department, as_of).is_some()
-                || !metrics.series(metric, department).is_empty()
+            department.is_none() || present.contains_key(&(metric, department))
         })
         .collect();
     series.sort_unstable();
-    let forecasts = forecast::forecast_all(metrics, &series, as_of, |metric, department| {
+    let forecasts = forecast::forecast_all(&present, &series, as_of, |metric, department| {
         reach.get(&(metric, department)).copied().unwrap_or(least)
     });
     let by_series: HashMap<_, &Forecast> = forecasts

@@ -15,7 +15,9 @@ use serde::Serialize;
 
 use crate::model::{DepartmentId, Month};
 
-use super::{Metric, MetricTable};
+use rustc_hash::FxHashMap;
+
+use super::Metric;
 
 /// Months of history a forecast needs at the least.
 pub const MIN_HISTORY: usize = 6;
@@ -136,10 +138,13 @@ pub fn forecast_series(
     Ok(out)
 }
 
-/// Forecasts of the given series of `table`, `horizon(metric, department)` months after
-/// `as_of` each, on every core.
+/// Every series of a table ([`super::MetricTable::all_series`]).
+pub type AllSeries = FxHashMap<(Metric, Option<DepartmentId>), Vec<(Month, Option<f64>)>>;
+
+/// Forecasts of the given series of `all`, `horizon(metric, department)` months after `as_of`
+/// each, on every core.
 pub fn forecast_all(
-    table: &MetricTable,
+    all: &AllSeries,
     series: &[(Metric, Option<DepartmentId>)],
     as_of: Month,
     horizon: impl Fn(Metric, Option<DepartmentId>) -> usize + Sync,
@@ -151,7 +156,7 @@ pub fn forecast_all(
             department,
             outcome: forecast_series(
                 metric,
-                &table.series(metric, department),
+                all.get(&(metric, department)).map_or(&[], Vec::as_slice),
                 as_of,
                 horizon(metric, department),
             ),

@@ -400,6 +400,24 @@ impl MetricTable {
         series
     }
 
+    /// Every series at once, in one pass (what [`MetricTable::series`] gives one at a time,
+    /// which scans the whole table each call).
+    pub fn all_series(
+        &self,
+    ) -> FxHashMap<(Metric, Option<DepartmentId>), Vec<(Month, Option<f64>)>> {
+        let mut all: FxHashMap<(Metric, Option<DepartmentId>), Vec<(Month, Option<f64>)>> =
+            FxHashMap::default();
+        for value in &self.values {
+            all.entry((value.metric, value.department))
+                .or_default()
+                .push((value.month, value.value));
+        }
+        for series in all.values_mut() {
+            series.sort_by_key(|(month, _)| *month);
+        }
+        all
+    }
+
     /// Adds another table's values (for metrics this table does not have), whole: value,
     /// confidence and interval.
     fn absorb(&mut self, other: MetricTable) {
