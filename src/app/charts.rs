@@ -207,29 +207,6 @@ pub fn level_entries(
     entries
 }
 
-/// A monthly series with its markers (low-confidence months hollow) and the rule levels, with
-/// the legend row above it.
-pub fn metric_trend_ui(
-    ui: &mut egui::Ui,
-    id: &str,
-    height: f32,
-    metric: Metric,
-    series: &[SeriesPoint],
-    band: Option<Band>,
-    palette: &Palette,
-) {
-    metric_outlook_ui(
-        ui,
-        id,
-        height,
-        metric,
-        series,
-        band,
-        &Outlook::default(),
-        palette,
-    );
-}
-
 /// What a trend chart draws beyond the actuals: the target line and the forecast with its 80%
 /// interval (SPEC §6).
 #[derive(Debug, Clone, Default)]
@@ -239,8 +216,9 @@ pub struct Outlook {
     pub forecast: Vec<ForecastPoint>,
 }
 
-/// [`metric_trend_ui`] with the target as a solid line and the forecast as a dashed line over a
-/// filled band (the 80% interval), joined to the last actual.
+/// A monthly series with its markers (low-confidence months hollow), the rule levels, the
+/// target as a solid line and the forecast as a dashed line over a filled band (the 80%
+/// interval) joined to the last actual, with the legend row above it.
 #[allow(clippy::too_many_arguments)]
 pub fn metric_outlook_ui(
     ui: &mut egui::Ui,

@@ -137,7 +137,8 @@ fn rate_trend_ui(ui: &mut Ui, ctx: &ViewContext<'_>, metric: Metric, id: &str) {
         return;
     }
     let band = ctx.prepared.status.band(metric, ctx.department);
-    charts::metric_trend_ui(ui, id, 206.0, metric, series, band, &ctx.palette);
+    let outlook = ctx.prepared.outlook(metric, ctx.department, ctx.month);
+    charts::metric_outlook_ui(ui, id, 206.0, metric, series, band, &outlook, &ctx.palette);
 }
 
 fn churn_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {

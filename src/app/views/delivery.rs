@@ -79,13 +79,17 @@ fn on_time_trend_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
         .prepared
         .series_window(Metric::OnTimeRate, ctx.department, ctx.month, 18);
     let band = ctx.prepared.status.band(Metric::OnTimeRate, ctx.department);
-    charts::metric_trend_ui(
+    let outlook = ctx
+        .prepared
+        .outlook(Metric::OnTimeRate, ctx.department, ctx.month);
+    charts::metric_outlook_ui(
         ui,
         "on-time trend",
         200.0,
         Metric::OnTimeRate,
         series,
         band,
+        &outlook,
         &ctx.palette,
     );
 }
