@@ -37,8 +37,9 @@ fn stages(c: &mut Criterion) {
     group.bench_function("evaluate escalations", |b| {
         b.iter(|| escalations::evaluate(table.values(), &dataset.departments, &rules))
     });
-    // Forecasts (SPEC §6, issue 17): what `report` forecasts (every KPI of the report for the
-    // company and each department, 3 months ahead), and every series of the table for scale.
+    // Forecasts (SPEC §6, issue 17): what `report` forecasts without targets (the company's KPI
+    // series, 3 months ahead), every KPI series of every department (what a target on each
+    // would cost), and every series of the table.
     let as_of_month = coo_dashboard::model::Month::of(as_of);
     let mut every_series: Vec<_> = table
         .values()
@@ -52,6 +53,20 @@ fn stages(c: &mut Criterion) {
         .copied()
         .filter(|(metric, _)| report::COMPANY_KPIS.contains(metric))
         .collect();
+    let company_kpis: Vec<_> = kpi_series
+        .iter()
+        .copied()
+        .filter(|(_, department)| department.is_none())
+        .collect();
+    group.bench_function(
+        format!("forecast the {} company KPI series", company_kpis.len()),
+        |b| {
+            b.iter(|| {
+                let all = table.all_series();
+                metrics::forecast::forecast_all(&all, &company_kpis, as_of_month, |_, _| 3)
+            })
+        },
+    );
     group.bench_function(
         format!("forecast the {} KPI series", kpi_series.len()),
         |b| {

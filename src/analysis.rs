@@ -244,8 +244,8 @@ pub fn run_observed(
 /// The months a forecast reaches at the least (SPEC §6: "at least 3 months ahead").
 const MIN_FORECAST_MONTHS: usize = 3;
 
-/// Where every target stands, and the forecasts: of every KPI series of the report
-/// ([`report::COMPANY_KPIS`], company and departments) and of every series with a target, each
+/// Where every target stands, and the forecasts: of the company's KPI series of the report
+/// ([`report::COMPANY_KPIS`]) and of every series with a target, each
 /// reaching the end of its furthest open target period (at least 3 months, at least
 /// `[forecast] horizon`, at most two years).
 fn goals_and_forecasts(
@@ -258,11 +258,12 @@ fn goals_and_forecasts(
     let fiscal_start = rules.fiscal_year_start;
     let mut reach: HashMap<(metrics::Metric, Option<DepartmentId>), usize> = HashMap::new();
     let least = MIN_FORECAST_MONTHS.max(rules.forecast.horizon);
+    // The company's KPI series (the charts of the app, the pack and the memo) and every series
+    // with a target (rule `forecast`, the cards). Not every department's KPI series: ETS costs
+    // about 1 ms a series here, so 200 departments × 14 KPIs would add 1.9 s to every report
+    // (docs/performance.md); a department's series is forecast once it has a target.
     for metric in report::COMPANY_KPIS {
         reach.insert((metric, None), least);
-        for (id, _) in dataset.departments.iter() {
-            reach.insert((metric, Some(id)), least);
-        }
     }
     for goal in &goals {
         let last = match goal.period {
@@ -431,6 +432,11 @@ impl Basis<'_> {
         report
     }
 
+    /// The Markdown memo of `report` (built by [`Basis::report`]) for `month`.
+    pub fn memo(&self, report: &Report, month: Month) -> String {
+        report::markdown::write(report, self.dataset, self.metrics, self.goals, month)
+    }
+
     /// The board pack of `report` (built by [`Basis::report`]) for `month`.
     pub fn board_pack(
         &self,
@@ -443,6 +449,8 @@ impl Basis<'_> {
             dataset: self.dataset,
             metrics: self.metrics,
             standings: self.standings,
+            goals: self.goals,
+            forecasts: self.forecasts,
             latest_comments,
             month,
         })

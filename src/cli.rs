@@ -265,7 +265,7 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
             return Ok(());
         }
         Format::Csv => report::csv::write(&report),
-        Format::Md => report::markdown::write(&report, &analysis.dataset, &analysis.metrics, month),
+        Format::Md => basis.memo(&report, month),
         Format::Html => basis.board_pack(&report, &analysis.latest_comments, month),
     };
     timings.done("build report");

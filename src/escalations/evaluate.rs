@@ -535,7 +535,7 @@ fn format_apart(metric: Metric, value: f64, level: f64) -> (String, String) {
 
 /// "NPS" for the company, "Consulting EBITDA margin" / "Data & Analytics on-time rate" for a
 /// department (acronyms keep their capitals).
-pub(super) fn subject(metric: Metric, department: Option<&str>) -> String {
+pub fn subject(metric: Metric, department: Option<&str>) -> String {
     let label = metric.label();
     let Some(department) = department else {
         return label.to_string();

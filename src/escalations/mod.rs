@@ -22,7 +22,7 @@ use serde::Serialize;
 use crate::metrics::Metric;
 use crate::model::{DepartmentId, Month};
 
-pub use evaluate::{evaluate, missing_data, order};
+pub use evaluate::{evaluate, missing_data, order, subject};
 pub use rules::Rules;
 pub use standing::{Band, Standing, StatusBoard};
 pub use store::{AuditEntry, EscalationState, Status, Store, StoreError, WorkflowAction};
@@ -170,6 +170,17 @@ impl EscalationRow {
             money_basis: escalation.money_basis.clone(),
         }
     }
+}
+
+/// The order of lists of what needs attention (the app's, the pack's, the memo's): most severe
+/// first and, within a severity, the most money at stake first (SPEC §6); none last.
+pub fn pressing_first(
+    a: (Severity, Option<f64>),
+    b: (Severity, Option<f64>),
+) -> std::cmp::Ordering {
+    let amount = |money: Option<f64>| money.unwrap_or(f64::NEG_INFINITY);
+    b.0.cmp(&a.0)
+        .then_with(|| amount(b.1).total_cmp(&amount(a.1)))
 }
 
 /// Every escalation joined with its state (keyed by escalation id), in the same order.

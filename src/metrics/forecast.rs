@@ -15,8 +15,6 @@ use serde::Serialize;
 
 use crate::model::{DepartmentId, Month};
 
-use rustc_hash::FxHashMap;
-
 use super::Metric;
 
 /// Months of history a forecast needs at the least.
@@ -139,7 +137,7 @@ pub fn forecast_series(
 }
 
 /// Every series of a table ([`super::MetricTable::all_series`]).
-pub type AllSeries = FxHashMap<(Metric, Option<DepartmentId>), Vec<(Month, Option<f64>)>>;
+pub use super::AllSeries;
 
 /// Forecasts of the given series of `all`, `horizon(metric, department)` months after `as_of`
 /// each, on every core.

@@ -293,6 +293,9 @@ pub struct MetricTable {
     pub nps_breakdown: FxHashMap<(Option<DepartmentId>, Month), NpsBreakdown>,
 }
 
+/// Every series of a table: (metric, department) → its months, oldest first.
+pub type AllSeries = FxHashMap<(Metric, Option<DepartmentId>), Vec<(Month, Option<f64>)>>;
+
 impl MetricTable {
     fn push(
         &mut self,
@@ -402,11 +405,8 @@ impl MetricTable {
 
     /// Every series at once, in one pass (what [`MetricTable::series`] gives one at a time,
     /// which scans the whole table each call).
-    pub fn all_series(
-        &self,
-    ) -> FxHashMap<(Metric, Option<DepartmentId>), Vec<(Month, Option<f64>)>> {
-        let mut all: FxHashMap<(Metric, Option<DepartmentId>), Vec<(Month, Option<f64>)>> =
-            FxHashMap::default();
+    pub fn all_series(&self) -> AllSeries {
+        let mut all = AllSeries::default();
         for value in &self.values {
             all.entry((value.metric, value.department))
                 .or_default()

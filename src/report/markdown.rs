@@ -1,5 +1,6 @@
 //! The Markdown memo: one page a COO can paste into a note to the CEO. Company KPIs with the
-//! change against last month and last year, then departments worst first, then what the numbers
+//! change against last month and last year, a line per missed or at-risk goal (SPEC §6), what
+//! needs attention with the money at stake, then departments worst first, then what the numbers
 //! rest on (data folder, as-of date, rules layers, files read, rows rejected).
 
 use std::fmt::Write;
@@ -7,6 +8,7 @@ use std::fmt::Write;
 use super::{COMPANY_KPIS, Report, format};
 use crate::escalations::Severity;
 use crate::escalations::store::Status;
+use crate::escalations::targets::GoalProgress;
 use crate::metrics::{Metric, MetricTable};
 use crate::model::{Dataset, DepartmentId, Month};
 
@@ -83,7 +85,13 @@ fn shown(
     }
 }
 
-pub fn write(report: &Report, dataset: &Dataset, table: &MetricTable, month: Month) -> String {
+pub fn write(
+    report: &Report,
+    dataset: &Dataset,
+    table: &MetricTable,
+    goals: &[GoalProgress],
+    month: Month,
+) -> String {
     let mut memo = String::new();
     let previous = month.prev();
     let last_year = month.offset(-12);
@@ -132,15 +140,40 @@ pub fn write(report: &Report, dataset: &Dataset, table: &MetricTable, month: Mon
         );
     }
 
-    // What needs the reader: the month's unresolved escalations, most severe first (the report
-    // already orders them so).
-    let attention: Vec<_> = report
+    // Goals: a line per target missed, behind, or whose forecast landing misses.
+    let at_risk = super::goals::at_risk(goals);
+    if !goals.is_empty() {
+        let _ = writeln!(memo, "\n## Goals\n");
+        if at_risk.is_empty() {
+            let _ = writeln!(memo, "All {} target(s) met or on course.", goals.len());
+        }
+        for goal in at_risk.iter().take(MAX_ATTENTION) {
+            let _ = writeln!(memo, "- {}", escape_cell(&super::goals::line(goal)));
+        }
+        if at_risk.len() > MAX_ATTENTION {
+            let _ = writeln!(
+                memo,
+                "- and {} more in the JSON report (`targets`)",
+                at_risk.len() - MAX_ATTENTION
+            );
+        }
+    }
+
+    // What needs the reader: the month's unresolved escalations, most severe first and, within
+    // a severity, the most money at stake first.
+    let mut attention: Vec<_> = report
         .escalations
         .iter()
         .filter(|row| {
             row.month == month && row.status != Status::Resolved && row.severity > Severity::Watch
         })
         .collect();
+    attention.sort_by(|a, b| {
+        crate::escalations::pressing_first(
+            (a.severity, a.money_at_stake),
+            (b.severity, b.money_at_stake),
+        )
+    });
     if !attention.is_empty() {
         let _ = writeln!(memo, "\n## Needs attention\n");
         for row in attention.iter().take(MAX_ATTENTION) {
@@ -149,9 +182,14 @@ pub fn write(report: &Report, dataset: &Dataset, table: &MetricTable, month: Mon
                 .as_deref()
                 .map(|owner| format!(", owner {}", escape_cell(owner)))
                 .unwrap_or_default();
+            let stake = row
+                .money_at_stake
+                .filter(|amount| *amount > 0.0)
+                .map(|amount| format!(", at stake {}", format::grouped(amount, 0)))
+                .unwrap_or_default();
             let _ = writeln!(
                 memo,
-                "- **{}** {} ({}{owner})",
+                "- **{}** {} ({}{owner}{stake})",
                 row.severity,
                 escape_cell(&row.message),
                 row.status.as_str()

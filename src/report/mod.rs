@@ -4,6 +4,7 @@
 //! date, the rules layers in force and how many input rows were rejected.
 
 pub mod csv;
+pub mod goals;
 pub use crate::format;
 pub mod html;
 pub mod markdown;

@@ -187,6 +187,11 @@ fn a_fiscal_year_starting_in_april_runs_to_march() {
     assert_close(may.pace.unwrap(), 1.0);
 }
 
+/// Revenue about 100 a month, January to October 2026: 1,000 in all.
+const STEADY: [f64; 10] = [
+    100.0, 102.0, 98.0, 101.0, 99.0, 100.0, 102.0, 98.0, 101.0, 99.0,
+];
+
 /// Ten months of company revenue, January to October 2026.
 fn revenue_folder(values: [f64; 10], targets: &str) -> tempfile::TempDir {
     let mut csv = "month,department,revenue,cogs,opex\n".to_string();
@@ -201,9 +206,7 @@ fn the_forecast_rule_warns_when_the_interval_excludes_the_target_and_watches_whe
     // Revenue about 100 a month: 1,000 by October, so the year lands near 1,200. A target of
     // 2,000 lies far above any interval such a steady series gets → warning; the money at stake
     // is the landing's gap to the target.
-    let steady = [
-        100.0, 102.0, 98.0, 101.0, 99.0, 100.0, 102.0, 98.0, 101.0, 99.0,
-    ];
+    let steady = STEADY;
     let dir = revenue_folder(
         steady,
         "[targets.revenue]\n\"2026\" = 2000\nowner = \"CEO\"\n",
@@ -401,5 +404,113 @@ fn a_target_for_a_department_the_data_lacks_is_named_with_the_closest_name() {
                 && p.contains("did you mean 'Consulting'?")
                 && p.contains("line 1")),
         "{problems:?}"
+    );
+}
+
+#[test]
+fn the_pack_has_a_goals_page_and_forecast_bands_and_the_memo_a_line_per_goal_at_risk() {
+    // Revenue January–October 2026 sums to 1,000 (steady near 100); the 2026 target is 2,000.
+    // October: plan to date 2,000 × 10/12 = 1,667, actual to date 1,000, gap −667 (more than
+    // 5% of the plan) → missed; pace 1,000 / 1,667 = 60%. Costs are 0, so the EBITDA margin is
+    // 100% every month against a 50% target → met, and its chart draws the target at 50%.
+    let steady = STEADY;
+    let dir = revenue_folder(
+        steady,
+        "[targets.revenue]\n\"2026\" = 2000\nowner = \"CEO\"\n\n\
+         [targets.ebitda_margin]\nvalue = 0.5\nowner = \"CFO <finance>\"\n",
+    );
+    let analysis = run(dir.path());
+    let basis = analysis.basis();
+    let report = basis.report(&analysis.states);
+    let october = month("2026-10");
+    let pack = basis.board_pack(&report, &analysis.latest_comments, october);
+
+    let goals = pack
+        .split("<h2>Goals</h2>")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("a Goals page");
+    assert!(
+        goals.contains("2 targets: 1 missed, 0 will miss on the forecast, 0 behind, 0 at risk, 1 on course or met"),
+        "{goals}"
+    );
+    let revenue = goals
+        .split("<tr>")
+        .find(|row| row.starts_with("<td>Revenue</td>"))
+        .expect("a revenue row");
+    for cell in [
+        "<td>CEO</td>",
+        "1,667<div class=\"weak\">of 2,000</div>",
+        "1,000<div class=\"weak\">to Oct 2026</div>",
+        "<td class=\"num\">−667</td>",
+        "<span class=\"chip critical\">missed</span>",
+    ] {
+        assert!(revenue.contains(cell), "{cell} in {revenue}");
+    }
+    let margin = goals
+        .split("<tr>")
+        .find(|row| row.starts_with("<td>EBITDA margin</td>"))
+        .expect("a margin row");
+    assert!(margin.contains("<td>CFO &lt;finance&gt;</td>"), "{margin}");
+    assert!(
+        margin.contains("<span class=\"chip ok\">met</span>"),
+        "{margin}"
+    );
+    assert!(
+        margin.contains("<span class=\"chip ok\">on course</span>"),
+        "{margin}"
+    );
+
+    // The trend charts at the as-of month: the forecast band (three months, November to
+    // January) and the margin's target line.
+    let chart = |title: &str| {
+        pack.split(&format!("<figcaption>{title}</figcaption>"))
+            .nth(1)
+            .and_then(|rest| rest.split("</figure>").next())
+            .unwrap_or_else(|| panic!("a chart {title}"))
+            .to_string()
+    };
+    let margin_chart = chart("EBITDA margin");
+    assert!(margin_chart.contains("class=\"target\""), "{margin_chart}");
+    assert!(margin_chart.contains("target 50%"), "{margin_chart}");
+    let money_chart = chart("Revenue, costs and EBITDA");
+    assert!(money_chart.contains("class=\"forecast-band\""));
+    assert!(money_chart.contains("forecast to Jan 2027, 80% interval"));
+    // A pack for an earlier month has no forecast: it would start after the as-of month.
+    let september = basis.board_pack(&report, &analysis.latest_comments, month("2026-09"));
+    assert!(!september.contains("forecast-band"));
+
+    // The forecast escalation in the open list with the money at stake: the landing's gap.
+    let landing = analysis
+        .goals
+        .iter()
+        .find_map(|goal| (goal.goal.metric == Metric::Revenue).then_some(goal.landing.unwrap()));
+    let stake = coo_dashboard::format::grouped(2000.0 - landing.unwrap().value, 0);
+    let escalations = pack.split("<h2>Open escalations</h2>").nth(1).unwrap();
+    assert!(escalations.contains("<th class=\"num\" style=\"width:9%\">At stake</th>"));
+    assert!(
+        escalations.contains(&format!("\">{stake}</td>")),
+        "{stake} in {escalations}"
+    );
+
+    // The memo: a line for the missed revenue goal, none for the margin that is met.
+    let memo = basis.memo(&report, october);
+    let section = memo
+        .split("## Goals\n\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n\n").next())
+        .expect("a Goals section");
+    let lines: Vec<&str> = section.lines().collect();
+    assert_eq!(lines.len(), 1, "{section}");
+    assert!(
+        lines[0].starts_with(
+            "- Revenue, 2026 (owner CEO): missed. To date (Oct 2026) 1,000 of 1,667 (60% of plan), gap −667; target 2,000; landing "
+        ),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        memo.contains(&format!("owner CEO, at stake {stake})")),
+        "{memo}"
     );
 }

@@ -153,10 +153,10 @@ pub fn attention_list_ui(
         .collect();
     // Most severe first (the list's order); within a severity, most money at stake first.
     active.sort_by(|a, b| {
-        let amount = |e: &Escalation| e.money_at_stake.unwrap_or(f64::NEG_INFINITY);
-        b.severity
-            .cmp(&a.severity)
-            .then(amount(b).total_cmp(&amount(a)))
+        crate::escalations::pressing_first(
+            (a.severity, a.money_at_stake),
+            (b.severity, b.money_at_stake),
+        )
     });
     if active.is_empty() {
         ui.label(

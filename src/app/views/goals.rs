@@ -10,8 +10,9 @@ use egui_extras::{Column, TableBuilder};
 use super::{Command, MetricFocus, ViewContext};
 use crate::app::theme::Palette;
 use crate::app::{format, widgets};
-use crate::escalations::targets::{GoalProgress, Period, TargetRow, TargetStatus, is_additive};
+use crate::escalations::targets::{GoalProgress, Period, TargetStatus, is_additive};
 use crate::metrics::{Metric, Unit};
+use crate::report;
 
 /// The targets editor's fields, kept between frames.
 #[derive(Debug, Clone)]
@@ -51,124 +52,6 @@ pub fn status_chip_ui(ui: &mut Ui, status: TargetStatus, palette: &Palette) {
     widgets::chip_ui(ui, status.as_str(), color);
 }
 
-/// The months a goal covers: "Oct–Dec 2026", "Jan 2026–Dec 2026" across years.
-pub fn period_months(goal: &GoalProgress) -> String {
-    if goal.first == goal.last {
-        return format::month_short(goal.first);
-    }
-    if goal.first.year() == goal.last.year() {
-        format!(
-            "{}–{}",
-            format::month_short(goal.first)
-                .split(' ')
-                .next()
-                .unwrap_or_default(),
-            format::month_short(goal.last)
-        )
-    } else {
-        format!(
-            "{}–{}",
-            format::month_short(goal.first),
-            format::month_short(goal.last)
-        )
-    }
-}
-
-/// One line for a goal at a month: "Target 9.0% (every month): 5.8%, short by 3.2 points" or
-/// "2026 to date: 19,244,467 of 20,000,000 (96% of plan); full year 24,000,000".
-pub fn goal_summary(goal: &GoalProgress, row: &TargetRow) -> String {
-    let metric = goal.goal.metric;
-    let value = |v: f64| format::metric_value(metric, Some(v));
-    if is_additive(metric)
-        && let (Some(done), Some(planned)) = (row.actual_to_date, row.target_to_date)
-    {
-        let pace = row
-            .pace
-            .map(|pace| format!(" ({}% of plan)", format::grouped(pace * 100.0, 0)))
-            .unwrap_or_default();
-        return format!(
-            "{} to date: {} of {}{pace}; target {}",
-            goal.goal.period_label(),
-            value(done),
-            value(planned),
-            value(goal.goal.value)
-        );
-    }
-    let actual = row.actual.map_or_else(|| "no value".to_string(), value);
-    format!(
-        "Target {} ({}): {actual}",
-        value(goal.goal.value),
-        goal.goal.period_label()
-    )
-}
-
-/// Where a goal will land: "Forecast for Dec 2026: 5.8% (80%: 4.6%–6.9%), will miss"; the
-/// reason when there is no forecast; `None` once the period is over.
-pub fn landing_text(goal: &GoalProgress) -> Option<String> {
-    let metric = goal.goal.metric;
-    let value = |v: f64| format::metric_value(metric, Some(v));
-    if let Some(landing) = goal.landing {
-        let what = if is_additive(metric) && goal.goal.period.is_some() {
-            format!("Landing for {}", goal.goal.period_label())
-        } else {
-            format!("Forecast for {}", format::month_short(goal.last))
-        };
-        let outlook = match goal.landing_status() {
-            Some(TargetStatus::Missed) => ", will miss",
-            Some(TargetStatus::Behind) => ", at risk",
-            Some(TargetStatus::Met) => ", on course",
-            None => "",
-        };
-        return Some(format!(
-            "{what}: {} (80%: {}–{}){outlook}",
-            value(landing.value),
-            value(landing.low),
-            value(landing.high)
-        ));
-    }
-    goal.no_landing
-        .as_ref()
-        .map(|reason| format!("No forecast: {reason}"))
-}
-
-/// A KPI card's goal line: "Target 9.0%" for a ratio, "2026: 96% of plan" for a total.
-pub fn card_goal(goal: &GoalProgress, row: &TargetRow) -> String {
-    match row.pace {
-        Some(pace) if is_additive(goal.goal.metric) => format!(
-            "{}: {}% of plan",
-            goal.goal.period_label(),
-            format::grouped(pace * 100.0, 0)
-        ),
-        _ => format!(
-            "Target {}",
-            format::metric_value(goal.goal.metric, Some(goal.goal.value))
-        ),
-    }
-}
-
-/// A KPI card's forecast line, at the as-of month only: "Forecast Dec 2026: 5.8% (4.6%–6.9%)".
-pub fn card_forecast(goal: &GoalProgress, month: crate::model::Month) -> Option<String> {
-    let landing = goal.landing?;
-    if goal.rows.last().map(|row| row.month) != Some(month) {
-        return None;
-    }
-    let value = |v: f64| format::metric_value(goal.goal.metric, Some(v));
-    Some(format!(
-        "Forecast {}: {} ({}–{})",
-        format::month_short(goal.last),
-        value(landing.value),
-        value(landing.low),
-        value(landing.high)
-    ))
-}
-
-/// How bad a goal is, for the worst-first order: the worse of its latest status and its
-/// landing's.
-fn badness(goal: &GoalProgress) -> Option<TargetStatus> {
-    let latest = goal.latest().and_then(|row| row.status);
-    latest.max(goal.landing_status())
-}
-
 pub fn goals_ui(
     ui: &mut Ui,
     ctx: &ViewContext<'_>,
@@ -182,14 +65,7 @@ pub fn goals_ui(
         .iter()
         .filter(|goal| ctx.department.is_none() || goal.goal.department_id == ctx.department)
         .collect();
-    goals.sort_by_key(|goal| {
-        (
-            std::cmp::Reverse(badness(goal)),
-            goal.goal.metric,
-            goal.goal.department.clone(),
-            goal.goal.period,
-        )
-    });
+    goals.sort_by_key(|goal| report::goals::worst_first_key(goal));
     widgets::section(ui, &ctx.palette, "Targets, worst first", |ui| {
         if goals.is_empty() {
             ui.label(
@@ -285,7 +161,11 @@ fn goal_row_ui(
     });
     row.col(|ui| {
         let label = match goal.goal.period {
-            Some(_) => format!("{} ({})", goal.goal.period_label(), period_months(goal)),
+            Some(_) => format!(
+                "{} ({})",
+                goal.goal.period_label(),
+                report::goals::period_months(goal)
+            ),
             None => "every month".to_string(),
         };
         ui.label(label);
@@ -313,17 +193,7 @@ fn goal_row_ui(
     row.col(|ui| {
         let gap = latest.and_then(|latest| latest.gap);
         let text = match gap {
-            Some(gap) if metric.unit() == Unit::Rate => {
-                format!("{:+.1} pts", gap * 100.0).replace('-', "−")
-            }
-            Some(gap) => {
-                let shown = format::metric_value(metric, Some(gap.abs()));
-                if gap < 0.0 {
-                    format!("−{shown}")
-                } else {
-                    format!("+{shown}")
-                }
-            }
+            Some(gap) => report::goals::gap_text(metric, gap),
             None => "–".to_string(),
         };
         widgets::number_cell_ui(ui, text);
@@ -341,7 +211,7 @@ fn goal_row_ui(
         );
         widgets::number_cell_ui(ui, pace);
     });
-    row.col(|ui| match landing_text(goal) {
+    row.col(|ui| match report::goals::landing_text(goal) {
         Some(text) => {
             let color = match goal.landing_status() {
                 Some(TargetStatus::Missed) => ctx.palette.bad,

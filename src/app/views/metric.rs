@@ -199,12 +199,12 @@ fn goal_lines_ui(ui: &mut Ui, ctx: &ViewContext<'_>, focus: MetricFocus) {
         .goals_at(focus.metric, focus.department, ctx.month)
     {
         ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(super::goals::goal_summary(goal, row)).weak());
+            ui.label(RichText::new(crate::report::goals::goal_summary(goal, row)).weak());
             if let Some(status) = row.status {
                 super::goals::status_chip_ui(ui, status, &ctx.palette);
             }
         });
-        if let Some(text) = super::goals::landing_text(goal) {
+        if let Some(text) = crate::report::goals::landing_text(goal) {
             ui.label(RichText::new(text).weak());
         }
     }

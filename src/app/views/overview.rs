@@ -99,9 +99,9 @@ pub fn card_data<'a>(ctx: &ViewContext<'a>, metric: Metric) -> CardData<'a> {
                 .map(|id| ctx.prepared.dataset.departments.name(id)),
         ),
         goal: goal
-            .map(|(goal, row)| (super::goals::card_goal(goal, row), row.status))
+            .map(|(goal, row)| (crate::report::goals::card_goal(goal, row), row.status))
             .and_then(|(text, status)| status.map(|status| (text, status))),
-        forecast: goal.and_then(|(goal, _)| super::goals::card_forecast(goal, ctx.month)),
+        forecast: goal.and_then(|(goal, _)| crate::report::goals::card_forecast(goal, ctx.month)),
         // No value, no verdict: an empty card gets no green edge.
         status: value.and(
             ctx.prepared

@@ -1,5 +1,5 @@
-//! The pack's charts as inline SVG: value scales, trend lines with bands and levels, the
-//! EBITDA bridge and the utilization bars.
+//! The pack's charts as inline SVG: value scales, trend lines with bands, levels, the target and
+//! the forecast's 80% interval, the EBITDA bridge, the utilization bars and the goals' bullets.
 
 use std::fmt::Write;
 
@@ -245,8 +245,44 @@ pub(super) fn month_axis(
     }
 }
 
+/// What a trend chart draws beyond the actuals of its first line (SPEC §6): the goal's target
+/// and the forecast after the last month.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Outlook<'a> {
+    pub(super) target: Option<f64>,
+    pub(super) forecast: &'a [ForecastPoint],
+}
+
+/// The company series' outlook: the monthly target of its goal (ratios; an additive goal is a
+/// period total, shown on the Goals page) and, when the pack reports on the as-of month, the
+/// forecast months.
+pub(super) fn outlook<'a>(pack: &Pack<'a>, metric: Metric) -> Outlook<'a> {
+    let target = if is_additive(metric) {
+        None
+    } else {
+        let mut goals: Vec<_> = pack
+            .goals
+            .iter()
+            .filter(|goal| goal.goal.metric == metric && goal.goal.department_id.is_none())
+            .filter_map(|goal| goal.rows.iter().find(|row| row.month == pack.month))
+            .collect();
+        goals.sort_by_key(|row| std::cmp::Reverse(row.status));
+        goals.first().map(|row| row.target)
+    };
+    let forecast = if pack.month == Month::of(pack.report.as_of) {
+        pack.forecasts
+            .iter()
+            .find(|forecast| forecast.metric == metric && forecast.department.is_none())
+            .map_or(&[][..], |forecast| forecast.points())
+    } else {
+        &[]
+    };
+    Outlook { target, forecast }
+}
+
 /// A line chart over the trend months; low-confidence points drawn hollow. `band` shades the
-/// healthy range, `target` draws a dashed level.
+/// healthy range, `target` draws the warning level dashed; `outlook` adds the target as a solid
+/// line and continues the first line with its forecast, dashed over a band (the 80% interval).
 pub(super) fn line_chart(
     pack: &Pack<'_>,
     title: &str,
@@ -254,14 +290,28 @@ pub(super) fn line_chart(
     lines: &[Line],
     target: Option<f64>,
     band: Option<(f64, f64)>,
+    outlook: Outlook<'_>,
 ) -> String {
-    let months = trend_months(pack);
+    let mut months = trend_months(pack);
+    let actual_months = months.len();
+    // The forecast continues the months without a gap, or is not drawn.
+    let forecast: Vec<ForecastPoint> = outlook
+        .forecast
+        .iter()
+        .zip(1..)
+        .take_while(|(point, step)| point.month == pack.month.offset(*step))
+        .map(|(point, _)| *point)
+        .filter(|point| point.value.is_finite() && point.low.is_finite() && point.high.is_finite())
+        .collect();
+    months.extend(forecast.iter().map(|point| point.month));
     let plot = Plot::standard(190.0);
     let values: Vec<f64> = lines
         .iter()
         .flat_map(|line| line.points.iter().filter_map(|(value, _)| *value))
         .chain(target)
+        .chain(outlook.target)
         .chain(band.into_iter().flat_map(|(low, high)| [low, high]))
+        .chain(forecast.iter().flat_map(|point| [point.low, point.high]))
         .collect();
     let from_zero = matches!(unit, Unit::Money | Unit::Count);
     let mut svg = plot.open(title);
@@ -293,13 +343,68 @@ pub(super) fn line_chart(
     }
     plot.value_axis(&mut svg, &scale, unit);
     month_axis(&mut svg, &plot, &months, &x);
-    if let Some(target) = target {
-        let y = plot.y(&scale, target);
+    // The warning level dashed, the goal's target solid.
+    let levels = [
+        (target, "", WARNING, "1.2\" stroke-dasharray=\"5 4"),
+        (outlook.target, " class=\"target\"", TARGET, "1.4"),
+    ];
+    for (level, class, color, stroke) in levels {
+        let Some(level) = level else { continue };
+        let y = plot.y(&scale, level);
         let _ = write!(
             svg,
-            "<line x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"{WARNING}\" stroke-width=\"1.2\" stroke-dasharray=\"5 4\"/>",
+            "<line{class} x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"{color}\" stroke-width=\"{stroke}\"/>",
             plot.left,
             plot.width - plot.right
+        );
+    }
+    // The forecast: a band from the last actual through the interval's bounds, the point
+    // forecast dashed over it, in the colour of the line it continues.
+    if let (Some(first), false) = (lines.first(), forecast.is_empty()) {
+        let start = first
+            .points
+            .get(actual_months - 1)
+            .and_then(|(value, _)| *value)
+            .map(|value| (actual_months - 1, value, value));
+        let steps: Vec<(usize, f64, f64)> = start
+            .into_iter()
+            .chain(
+                forecast
+                    .iter()
+                    .enumerate()
+                    .map(|(index, point)| (actual_months + index, point.low, point.high)),
+            )
+            .collect();
+        let upper = steps
+            .iter()
+            .map(|(index, _, high)| format!("{:.1},{:.1}", x(*index), plot.y(&scale, *high)));
+        let lower = steps
+            .iter()
+            .rev()
+            .map(|(index, low, _)| format!("{:.1},{:.1}", x(*index), plot.y(&scale, *low)));
+        let outline: Vec<String> = upper.chain(lower).collect();
+        let _ = write!(
+            svg,
+            "<polygon class=\"forecast-band\" points=\"{}\" fill=\"{}\" fill-opacity=\"0.16\" stroke=\"none\"/>",
+            outline.join(" "),
+            first.color
+        );
+        let path: Vec<String> = start
+            .map(|(index, value, _)| (index, value))
+            .into_iter()
+            .chain(
+                forecast
+                    .iter()
+                    .enumerate()
+                    .map(|(index, point)| (actual_months + index, point.value)),
+            )
+            .map(|(index, value)| format!("{:.1},{:.1}", x(index), plot.y(&scale, value)))
+            .collect();
+        let _ = write!(
+            svg,
+            "<polyline class=\"forecast\" points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.6\" stroke-dasharray=\"4 3\"/>",
+            path.join(" "),
+            first.color
         );
     }
     for line in lines {
@@ -335,7 +440,7 @@ pub(super) fn line_chart(
             .enumerate()
             .rev()
             .find_map(|(index, (value, _))| value.map(|value| (index, value)))
-            .filter(|(index, _)| *index + 1 == months.len())
+            .filter(|(index, _)| *index + 1 == actual_months)
         {
             let label = match line.metric {
                 Some(metric) if unit != Unit::Money => format::value(metric, Some(value)),
@@ -368,6 +473,21 @@ pub(super) fn line_chart(
             legend,
             "<i style=\"background:{WARNING};height:2px;vertical-align:3px\"></i>warning level {}",
             escape(&format::axis(unit, target))
+        );
+    }
+    if let Some(goal) = outlook.target {
+        let _ = write!(
+            legend,
+            "<i style=\"background:{TARGET};height:2px;vertical-align:3px\"></i>target {}",
+            escape(&format::axis(unit, goal))
+        );
+    }
+    if let (Some(first), Some(last)) = (lines.first(), forecast.last()) {
+        let _ = write!(
+            legend,
+            "<i style=\"background:{};opacity:0.35\"></i>forecast to {}, 80% interval",
+            first.color,
+            escape(&format::month_short(last.month))
         );
     }
     if lines
@@ -413,7 +533,8 @@ pub(super) fn chart_row(html: &mut String, left: &str, right: &str) {
     let _ = writeln!(html, "<div class=\"grid2\">{left}{right}</div>");
 }
 
-/// A company metric's twelve months, with the warning level when the rules set one.
+/// A company metric's twelve months, with the warning level when the rules set one, its
+/// target and its forecast.
 pub(super) fn metric_chart(pack: &Pack<'_>, metric: Metric, color: &'static str) -> String {
     line_chart(
         pack,
@@ -422,6 +543,7 @@ pub(super) fn metric_chart(pack: &Pack<'_>, metric: Metric, color: &'static str)
         &[company_line(pack, metric, color)],
         target_of(pack, metric),
         None,
+        outlook(pack, metric),
     )
 }
 

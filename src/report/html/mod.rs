@@ -1,7 +1,9 @@
 //! The board pack: one self-contained HTML file with the month's picture, for the CEO and the
 //! board. KPI cards with deltas, the EBITDA bridge, delivery, productivity and customer trends,
-//! the department heat map, the open escalations with owners and latest comments, and what the
-//! numbers rest on.
+//! the goals (plan, actual and forecast landing per department, owners named; SPEC §6), the
+//! department heat map, the open escalations with owners, money at stake and latest comments,
+//! and what the numbers rest on. Trend charts carry the target line and, at the as-of month,
+//! the forecast with its 80% interval as a band.
 //!
 //! Self-contained means no network at all: no scripts, no web fonts (the system font stack), no
 //! images; charts are inline SVG drawn here. It prints to A4 or Letter: a print stylesheet puts
@@ -15,14 +17,18 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use super::{COMPANY_KPIS, FINANCE_TABLE, HEATMAP_METRICS, KPI_CARDS, Report, format, kpi_note};
+use crate::escalations::targets::{GoalProgress, TargetStatus, is_additive};
 use crate::escalations::{AuditEntry, Severity, Standing, Status, StatusBoard};
+use crate::metrics::forecast::{Forecast, ForecastPoint};
 use crate::metrics::{Metric, MetricTable, Unit};
 use crate::model::{Dataset, DepartmentId, Month};
 
 mod charts;
+mod goals;
 mod sections;
 mod style;
 
+use goals::goals_section;
 use sections::*;
 use style::STYLE;
 
@@ -33,6 +39,10 @@ pub struct Pack<'a> {
     /// The whole history: trends reach back twelve months from `month`.
     pub metrics: &'a MetricTable,
     pub standings: &'a StatusBoard,
+    /// Where every target stands (SPEC §6).
+    pub goals: &'a [GoalProgress],
+    /// The forecast series: drawn on the trend charts when the pack's month is the as-of month.
+    pub forecasts: &'a [Forecast],
     /// The latest comment per escalation id.
     pub latest_comments: &'a HashMap<String, AuditEntry>,
     /// The month the pack reports on.
@@ -55,6 +65,7 @@ const NEUTRAL: &str = "#6e6e6e";
 const REVENUE: &str = "#2563eb";
 const COST: &str = "#dc5046";
 const SECONDARY: &str = "#7c3aed";
+const TARGET: &str = "#1f2328";
 
 /// Text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -120,6 +131,7 @@ pub fn write(pack: &Pack<'_>) -> String {
     }
     masthead(&mut html, pack, &title);
     kpi_section(&mut html, pack);
+    goals_section(&mut html, pack);
     finance_section(&mut html, pack);
     delivery_section(&mut html, pack);
     productivity_section(&mut html, pack);

@@ -177,6 +177,7 @@ pub(super) fn finance_section(html: &mut String, pack: &Pack<'_>) {
         ],
         None,
         None,
+        outlook(pack, Metric::Revenue),
     );
     chart_row(html, &bridge_chart(pack), &trend);
     chart_row(
@@ -284,7 +285,15 @@ pub(super) fn productivity_section(html: &mut String, pack: &Pack<'_>) {
     if tracked.points.iter().any(|(value, _)| value.is_some()) {
         lines.push(tracked);
     }
-    let company = line_chart(pack, "Utilization, company", Unit::Rate, &lines, None, band);
+    let company = line_chart(
+        pack,
+        "Utilization, company",
+        Unit::Rate,
+        &lines,
+        None,
+        band,
+        outlook(pack, Metric::Utilization),
+    );
     chart_row(html, &utilization_bars(pack, band), &company);
     chart_row(
         html,
@@ -330,6 +339,7 @@ pub(super) fn customers_section(html: &mut String, pack: &Pack<'_>) {
         ],
         target_of(pack, Metric::ChurnRate),
         None,
+        outlook(pack, Metric::ChurnRate),
     );
     chart_row(
         html,
@@ -422,14 +432,20 @@ pub(super) fn escalations_section(html: &mut String, pack: &Pack<'_>) {
         .iter()
         .filter(|row| row.month == pack.month && row.status != Status::Resolved)
         .collect();
-    // Most severe first; the report's order within a severity.
-    open.sort_by_key(|row| std::cmp::Reverse(row.severity));
+    // Most severe first; within a severity the most money at stake first (SPEC §6), then the
+    // report's order.
+    open.sort_by(|a, b| {
+        crate::escalations::pressing_first(
+            (a.severity, a.money_at_stake),
+            (b.severity, b.money_at_stake),
+        )
+    });
     let count = |severity: Severity| open.iter().filter(|row| row.severity == severity).count();
     section_open(
         html,
         "Open escalations",
         &format!(
-            "{}: {} critical, {} warning, {} watch, not yet resolved; with owner and latest comment.",
+            "{}: {} critical, {} warning, {} watch, not yet resolved; with the money at stake, owner and latest comment.",
             format::month_long(pack.month),
             count(Severity::Critical),
             count(Severity::Warning),
@@ -441,7 +457,7 @@ pub(super) fn escalations_section(html: &mut String, pack: &Pack<'_>) {
         return;
     }
     html.push_str(
-        "<table class=\"esc\"><thead><tr><th style=\"width:9%\">Severity</th><th>What</th><th style=\"width:11%\">Status</th><th style=\"width:14%\">Owner</th><th style=\"width:24%\">Latest comment</th></tr></thead><tbody>\n",
+        "<table class=\"esc\"><thead><tr><th style=\"width:9%\">Severity</th><th>What</th><th class=\"num\" style=\"width:9%\">At stake</th><th style=\"width:9%\">Status</th><th style=\"width:13%\">Owner</th><th style=\"width:22%\">Latest comment</th></tr></thead><tbody>\n",
     );
     for row in open.iter().take(MAX_ESCALATIONS) {
         let standing = Standing::from(row.severity);
@@ -460,11 +476,13 @@ pub(super) fn escalations_section(html: &mut String, pack: &Pack<'_>) {
         };
         let _ = writeln!(
             html,
-            "<tr><td><span class=\"chip {}\">{}</span></td><td>{}<div class=\"id\">{}</div></td><td>{}</td><td>{}</td><td>{comment}</td></tr>",
+            "<tr><td><span class=\"chip {}\">{}</span></td><td>{}<div class=\"id\">{}</div></td><td class=\"num\" title=\"{}\">{}</td><td>{}</td><td>{}</td><td>{comment}</td></tr>",
             standing_class(standing),
             row.severity,
             escape(&row.message),
             escape(&row.id),
+            escape(&row.money_basis),
+            escape(&at_stake(row.money_at_stake)),
             row.status,
             escape(row.owner.as_deref().unwrap_or("–")),
         );
@@ -541,4 +559,10 @@ pub(super) fn basis_section(html: &mut String, pack: &Pack<'_>) {
         html.push_str("</tbody></table>\n");
     }
     html.push_str("</section>\n");
+}
+
+/// Money at stake as the escalation list shows it: whole currency units, a dash when the rule
+/// has no money basis.
+pub(super) fn at_stake(amount: Option<f64>) -> String {
+    amount.map_or_else(|| "–".to_string(), |amount| format::grouped(amount, 0))
 }

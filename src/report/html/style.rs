@@ -66,6 +66,10 @@ figure svg { display: block; width: 100%; height: auto; }
 td.file { white-space: nowrap; }
 .heat th:first-child { text-align: left; }
 .comment { font-size: 11.5px; }
+.goals tr.group td { font-weight: 650; background: var(--fill); border-bottom: 1px solid #9ca3af; }
+.goals td .weak { font-size: 10.5px; }
+.goals td:nth-child(-n+2) { white-space: nowrap; }
+svg.bullet { display: block; width: 120px; height: 16px; }
 .comment .when { color: var(--weak); }
 footer { margin-top: 28px; font-size: 11px; color: var(--weak); border-top: 1px solid var(--line); padding-top: 6px; }
 @page { margin: 12mm 11mm 14mm; }
