@@ -28,7 +28,7 @@ cat > "$work/shoot.sh" <<'EOF'
 set -euo pipefail
 work="$1"; out="$2"; width="$3"; height="$4"; prefix="$5"
 export HOME="$work/home" XDG_RUNTIME_DIR="$work/runtime"
-views=(overview finance delivery productivity customers departments escalations data)
+views=(overview finance delivery productivity customers departments escalations goals data)
 # The first navigation entry: lower when the top bar takes two rows (below 1272 pixels).
 nav_top=76; [ "$width" -ge 1272 ] || nav_top=112
 for theme in light dark; do

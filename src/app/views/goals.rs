@@ -91,32 +91,44 @@ fn goals_table_ui(
 ) {
     let headers = [
         "Goal",
-        "For",
         "Period",
         "Owner",
         "Actual",
-        "Target",
+        "Plan",
         "Gap",
         "Status",
         "Pace",
-        "Forecast landing (80%)",
+        "Landing (80%)",
         "",
     ];
+    // Fixed widths, so the table knows how wide it is: egui_extras clips a table's body to the
+    // width it is given, so a table wider than the window is given its whole width inside a
+    // horizontal scroll area (at 1024 pixels the landing is beyond the right edge; the bar
+    // says there is more).
+    const WIDTHS: [f32; 10] = [
+        120.0, 95.0, 170.0, 110.0, 100.0, 85.0, 65.0, 45.0, 190.0, 115.0,
+    ];
+    let spacing = ui.spacing().item_spacing.x;
+    let total = WIDTHS.iter().sum::<f32>() + spacing * (WIDTHS.len() - 1) as f32;
     egui::ScrollArea::horizontal()
         .id_salt("goals table")
+        .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
         .show(ui, |ui| {
+            ui.set_width(total);
             TableBuilder::new(ui)
                 .id_salt("goals")
                 .striped(true)
-                .column(Column::auto().at_least(150.0))
-                .column(Column::auto().at_least(110.0))
-                .column(Column::auto().at_least(120.0))
-                .column(Column::auto().at_least(110.0))
-                .columns(Column::auto().at_least(90.0), 3)
-                .column(Column::auto().at_least(70.0))
-                .column(Column::auto().at_least(60.0))
-                .column(Column::auto().at_least(230.0))
-                .column(Column::auto().at_least(110.0))
+                .vscroll(false)
+                .column(Column::exact(WIDTHS[0]))
+                .column(Column::exact(WIDTHS[1]))
+                .column(Column::exact(WIDTHS[2]).clip(true))
+                .column(Column::exact(WIDTHS[3]))
+                .column(Column::exact(WIDTHS[4]))
+                .column(Column::exact(WIDTHS[5]))
+                .column(Column::exact(WIDTHS[6]))
+                .column(Column::exact(WIDTHS[7]))
+                .column(Column::exact(WIDTHS[8]))
+                .column(Column::exact(WIDTHS[9]))
                 .header(22.0, |mut header| {
                     for title in headers {
                         header.col(|ui| {
@@ -126,7 +138,7 @@ fn goals_table_ui(
                 })
                 .body(|mut body| {
                     for goal in goals {
-                        body.row(24.0, |mut row| {
+                        body.row(36.0, |mut row| {
                             goal_row_ui(&mut row, ctx, goal, edits, commands)
                         });
                     }
@@ -145,50 +157,65 @@ fn goal_row_ui(
     let value = |v: Option<f64>| format::metric_value(metric, v);
     let latest = goal.latest();
     let additive = is_additive(metric);
+    // The metric (a link to its detail) over whom the goal is for.
     row.col(|ui| {
-        let link = ui
-            .link(metric.label())
-            .on_hover_text(format!("Open {} in detail", metric.label()));
-        if link.clicked() {
-            commands.push(Command::ShowMetric(MetricFocus {
-                metric,
-                department: goal.goal.department_id,
-            }));
+        ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
+            ui.spacing_mut().item_spacing.y = 0.0;
+            let link = ui
+                .link(metric.label())
+                .on_hover_text(format!("Open {} in detail", metric.label()));
+            if link.clicked() {
+                commands.push(Command::ShowMetric(MetricFocus {
+                    metric,
+                    department: goal.goal.department_id,
+                }));
+            }
+            let whose = goal.goal.department.as_deref().unwrap_or("Company");
+            ui.add(egui::Label::new(RichText::new(whose).small().weak()).extend());
+        });
+    });
+    row.col(|ui| match goal.goal.period {
+        Some(_) => two_lines_ui(
+            ui,
+            goal.goal.period_label(),
+            report::goals::period_months(goal),
+            false,
+        ),
+        None => {
+            ui.label("every month");
         }
     });
     row.col(|ui| {
-        ui.label(goal.goal.department.as_deref().unwrap_or("Company"));
+        let owner = goal.goal.owner.as_deref().unwrap_or("–");
+        ui.add(egui::Label::new(owner).truncate())
+            .on_hover_text(owner);
     });
-    row.col(|ui| {
-        let label = match goal.goal.period {
-            Some(_) => format!(
-                "{} ({})",
-                goal.goal.period_label(),
-                report::goals::period_months(goal)
-            ),
-            None => "every month".to_string(),
-        };
-        ui.label(label);
-    });
-    row.col(|ui| {
-        ui.label(goal.goal.owner.as_deref().unwrap_or("–"));
-    });
-    // Additive goals: the period to date against the pro-rata target.
+    // Additive goals: the period to date against the pro-rata target, the full target below.
     let (actual, target) = match latest {
         Some(latest) if additive => (latest.actual_to_date, latest.target_to_date),
         Some(latest) => (latest.actual, Some(latest.target)),
         None => (None, Some(goal.goal.value)),
     };
-    row.col(|ui| {
-        let text = value(actual);
-        let text = match (latest, additive) {
-            (Some(latest), true) => format!("{text} to {}", format::month_short(latest.month)),
-            _ => text,
-        };
-        widgets::number_cell_ui(ui, text);
+    row.col(|ui| match latest {
+        Some(latest) if additive => two_lines_ui(
+            ui,
+            value(actual),
+            format!("to {}", format::month_short(latest.month)),
+            true,
+        ),
+        _ => widgets::number_cell_ui(ui, value(actual)),
     });
     row.col(|ui| {
-        widgets::number_cell_ui(ui, value(target));
+        if additive && goal.goal.period.is_some() {
+            two_lines_ui(
+                ui,
+                value(target),
+                format!("of {}", value(Some(goal.goal.value))),
+                true,
+            );
+        } else {
+            widgets::number_cell_ui(ui, value(target));
+        }
     });
     row.col(|ui| {
         let gap = latest.and_then(|latest| latest.gap);
@@ -211,19 +238,7 @@ fn goal_row_ui(
         );
         widgets::number_cell_ui(ui, pace);
     });
-    row.col(|ui| match report::goals::landing_text(goal) {
-        Some(text) => {
-            let color = match goal.landing_status() {
-                Some(TargetStatus::Missed) => ctx.palette.bad,
-                Some(TargetStatus::Behind) => ctx.palette.warning,
-                _ => ui.visuals().text_color(),
-            };
-            ui.label(RichText::new(text).color(color));
-        }
-        None => {
-            ui.label(RichText::new("period over").weak());
-        }
-    });
+    row.col(|ui| landing_ui(ui, ctx, goal));
     row.col(|ui| {
         ui.horizontal(|ui| {
             if ui.small_button("Edit").clicked() {
@@ -251,6 +266,67 @@ fn goal_row_ui(
             }
         });
     });
+}
+
+/// A value with a weak line under it ("2026-Q4" over "Oct–Dec 2026"), never wrapped.
+fn two_lines_ui(ui: &mut Ui, main: String, sub: String, right: bool) {
+    let align = if right {
+        egui::Align::Max
+    } else {
+        egui::Align::Min
+    };
+    ui.with_layout(egui::Layout::top_down(align), |ui| {
+        ui.spacing_mut().item_spacing.y = 0.0;
+        ui.add(egui::Label::new(main).extend());
+        ui.add(egui::Label::new(RichText::new(sub).small().weak()).extend());
+    });
+}
+
+/// The forecast landing: the value and the outlook ("will miss", "at risk", "on course") as a
+/// chip, the 80% interval under it; the full sentence on hover. Why there is none otherwise.
+fn landing_ui(ui: &mut Ui, ctx: &ViewContext<'_>, goal: &GoalProgress) {
+    let metric = goal.goal.metric;
+    let value = |v: f64| format::metric_value(metric, Some(v));
+    let sentence = report::goals::landing_text(goal);
+    let Some(landing) = goal.landing else {
+        let text = if goal.no_landing.is_some() {
+            "no forecast"
+        } else {
+            "period over"
+        };
+        let response = ui.add(egui::Label::new(RichText::new(text).weak()).extend());
+        if let Some(sentence) = sentence {
+            response.on_hover_text(sentence);
+        }
+        return;
+    };
+    let response = ui
+        .with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
+            ui.spacing_mut().item_spacing.y = 0.0;
+            ui.horizontal(|ui| {
+                ui.add(egui::Label::new(value(landing.value)).extend());
+                if let Some(status) = goal.landing_status() {
+                    let color = match status {
+                        TargetStatus::Met => ctx.palette.good,
+                        TargetStatus::Behind => ctx.palette.warning,
+                        TargetStatus::Missed => ctx.palette.bad,
+                    };
+                    widgets::chip_ui(ui, report::goals::landing_word(status), color);
+                }
+            });
+            ui.add(
+                egui::Label::new(
+                    RichText::new(format!("{} to {}", value(landing.low), value(landing.high)))
+                        .small()
+                        .weak(),
+                )
+                .extend(),
+            );
+        })
+        .response;
+    if let Some(sentence) = sentence {
+        response.on_hover_text(sentence);
+    }
 }
 
 /// A target as the editor shows it: rates in percent (15 for 0.15).
