@@ -76,6 +76,8 @@ pub struct Timings {
     pub read: Duration,
     pub metrics: Duration,
     pub escalations: Duration,
+    /// Of `escalations`: the targets, the forecasts and rule `forecast` (SPEC §6).
+    pub forecasts: Duration,
 }
 
 /// Everything known about a data folder after one analysis.
@@ -195,10 +197,12 @@ pub fn run_observed(
         .iter()
         .map(|(id, name)| (id, name.to_string()))
         .collect();
+    let forecasting = std::time::Instant::now();
     let (goals, forecasts) = goals_and_forecasts(&dataset, &metrics, &rules, Month::of(as_of));
     if rules.forecast.horizon > 0 {
         raised.extend(targets::forecast_escalations(&goals, Month::of(as_of)));
     }
+    let forecasting = forecasting.elapsed();
     escalations::order(&mut raised);
     let money = MoneyBasis::new(&dataset, as_of);
     for escalation in &mut raised {
@@ -237,6 +241,7 @@ pub fn run_observed(
             read,
             metrics: computed,
             escalations: started.elapsed(),
+            forecasts: forecasting,
         },
     })
 }

@@ -198,6 +198,7 @@ impl Stages {
                 ("read folder", timings.read),
                 ("compute metrics", timings.metrics),
                 ("escalations", timings.escalations),
+                ("  of which forecasts", timings.forecasts),
             ] {
                 eprintln!("coo-dashboard: {stage:<24} {:>8.3} s", took.as_secs_f64());
             }
