@@ -119,6 +119,9 @@ impl<'de> Deserialize<'de> for Month {
 /// Index of a department in [`Departments`].
 pub type DepartmentId = u32;
 
+/// A help-desk channel's id in [`Dataset::channels`] (interned as departments are, but never one).
+pub type ChannelId = u32;
+
 /// Department names as the exports spell them: trimmed, inner runs of spaces collapsed, matched
 /// case-insensitively, displayed as first seen.
 #[derive(Debug, Clone, Default)]
@@ -418,6 +421,9 @@ pub struct CsatRating {
     pub date: NaiveDate,
     pub score: CsatScore,
     pub department: Option<DepartmentId>,
+    /// The help-desk channel (Email, Phone, …), an id in [`Dataset::channels`]; not a
+    /// department (SPEC §1).
+    pub channel: Option<ChannelId>,
     pub origin: RowRef,
 }
 
@@ -657,6 +663,9 @@ pub struct DataQualityIssue {
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {
     pub departments: Departments,
+    /// The help-desk channels CSAT ratings name (SPEC §1): spelled, matched and shown as
+    /// departments are, but kept apart from them.
+    pub channels: Departments,
     /// One row per month × department (wide rows and summed ledger postings).
     pub finance: Vec<FinanceRow>,
     pub deliveries: Vec<DeliveryRow>,

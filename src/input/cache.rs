@@ -25,7 +25,7 @@ use crate::model::{
 pub const CACHE_DIR: &str = ".coo-dashboard/cache";
 
 /// Bump whenever reading a file changes what it yields, so old entries are not used.
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 7;
 
 const EXTENSION: &str = "bin";
 
@@ -99,6 +99,8 @@ pub struct Entry {
     pub source: CachedSource,
     pub issues: Vec<DataQualityIssue>,
     pub departments: Vec<String>,
+    /// The help-desk channels the file's CSAT ratings name.
+    pub channels: Vec<String>,
     pub rows: Option<ParsedRows>,
 }
 
@@ -162,6 +164,7 @@ pub struct EntryRef<'a> {
     pub source: CachedSource,
     pub issues: &'a [DataQualityIssue],
     pub departments: Vec<&'a str>,
+    pub channels: Vec<&'a str>,
     pub rows: Option<&'a ParsedRows>,
 }
 
@@ -183,6 +186,7 @@ impl Entry {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct FolderEntry {
     departments: Vec<String>,
+    channels: Vec<String>,
     sources: Vec<(String, CachedSource)>,
     issues: Vec<DataQualityIssue>,
     finance: Vec<FinanceRow>,
@@ -190,6 +194,8 @@ pub struct FolderEntry {
     workforce: Vec<WorkforceRow>,
     nps: SurveyColumns,
     csat: SurveyColumns,
+    /// Each CSAT rating's channel, `u32::MAX` for none.
+    csat_channels: Vec<u32>,
     customers: Vec<CustomerRow>,
     customer_summaries: Vec<CustomerSummaryRow>,
     people: Vec<PersonSeen>,
@@ -223,7 +229,7 @@ impl SurveyColumns {
     /// Each row's date, score, department and origin made into `T`; `None` when a column is
     /// short or a day is out of range (the entry is then not believed). The rows go straight
     /// into a vector of their final size: a million of them are 24 MB.
-    fn rows<T>(&self, make: impl Fn(SurveyRow) -> Option<T>) -> Option<Vec<T>> {
+    fn rows<T>(&self, mut make: impl FnMut(SurveyRow) -> Option<T>) -> Option<Vec<T>> {
         let count = self.days.len();
         if [
             self.scores.len(),
@@ -256,6 +262,7 @@ impl SurveyColumns {
 #[derive(Serialize)]
 struct FolderEntryRef<'a> {
     departments: Vec<&'a str>,
+    channels: Vec<&'a str>,
     sources: Vec<(&'a str, CachedSource)>,
     issues: &'a [DataQualityIssue],
     finance: &'a [FinanceRow],
@@ -263,6 +270,7 @@ struct FolderEntryRef<'a> {
     workforce: &'a [WorkforceRow],
     nps: SurveyColumns,
     csat: SurveyColumns,
+    csat_channels: Vec<u32>,
     customers: &'a [CustomerRow],
     customer_summaries: &'a [CustomerSummaryRow],
     people: &'a [PersonSeen],
@@ -275,11 +283,14 @@ impl<'a> FolderEntryRef<'a> {
             nps.push(r.date, r.score, r.department, r.origin);
         }
         let mut csat = SurveyColumns::default();
+        let mut csat_channels = Vec::with_capacity(dataset.csat.len());
         for r in &dataset.csat {
             csat.push(r.date, r.score.to_byte(), r.department, r.origin);
+            csat_channels.push(r.channel.unwrap_or(NO_DEPARTMENT));
         }
         FolderEntryRef {
             departments: dataset.departments.iter().map(|(_, n)| n).collect(),
+            channels: dataset.channels.iter().map(|(_, n)| n).collect(),
             sources: dataset
                 .sources
                 .iter()
@@ -294,6 +305,7 @@ impl<'a> FolderEntryRef<'a> {
             workforce: &dataset.workforce,
             nps,
             csat,
+            csat_channels,
             customers: &dataset.customers,
             customer_summaries: &dataset.customer_summaries,
             people: &dataset.people,
@@ -307,6 +319,7 @@ impl FolderEntry {
     pub fn restore_into(self, dataset: &mut Dataset) -> bool {
         let FolderEntry {
             departments,
+            channels,
             sources,
             issues,
             finance,
@@ -314,6 +327,7 @@ impl FolderEntry {
             workforce,
             nps,
             csat,
+            csat_channels,
             customers,
             customer_summaries,
             people,
@@ -329,11 +343,17 @@ impl FolderEntry {
         }) else {
             return false;
         };
+        if csat_channels.len() != csat.days.len() {
+            return false;
+        }
+        let mut channel_of = csat_channels.into_iter();
         let Some(csat) = csat.rows(|(date, score, department, origin)| {
+            let channel = channel_of.next()?;
             Some(CsatRating {
                 date,
                 score: CsatScore::from_byte(score)?,
                 department,
+                channel: (channel != NO_DEPARTMENT).then_some(channel),
                 origin,
             })
         }) else {
@@ -341,6 +361,9 @@ impl FolderEntry {
         };
         for name in &departments {
             dataset.departments.intern(name);
+        }
+        for name in &channels {
+            dataset.channels.intern(name);
         }
         dataset.sources = sources
             .into_iter()

@@ -37,6 +37,8 @@ pub enum Field {
     CustomerId,
     Comment,
     TicketId,
+    /// A help-desk rating's channel (Email, Phone, Portal, Chat): not a department (SPEC §1).
+    Channel,
     StartDate,
     EndDate,
     Mrr,
@@ -66,7 +68,7 @@ pub enum Field {
 }
 
 impl Field {
-    pub const ALL: [Field; 43] = [
+    pub const ALL: [Field; 44] = [
         Field::Month,
         Field::Date,
         Field::Department,
@@ -94,6 +96,7 @@ impl Field {
         Field::CustomerId,
         Field::Comment,
         Field::TicketId,
+        Field::Channel,
         Field::StartDate,
         Field::EndDate,
         Field::Mrr,
@@ -141,6 +144,7 @@ impl Field {
             Field::CustomerId => "customer_id",
             Field::Comment => "comment",
             Field::TicketId => "ticket_id",
+            Field::Channel => "channel",
             Field::StartDate => "start_date",
             Field::EndDate => "end_date",
             Field::Mrr => "mrr",
@@ -573,6 +577,18 @@ const ALIASES: &[(Field, &[&str])] = &[
         ],
     ),
     (
+        Field::Channel,
+        &[
+            "channel",
+            "via",
+            "ticket_channel",
+            "contact_channel",
+            "support_channel",
+            "source_channel",
+            "submission_channel",
+        ],
+    ),
+    (
         Field::StartDate,
         &[
             "start_date",
@@ -726,10 +742,10 @@ const SCORE_ALIASES: &[(&str, ScoreHint)] = &[
 ];
 
 /// Columns that play the department role when no department column exists (SPEC §1).
+/// A help-desk `channel` is not among them: it is the rating's channel ([`Field::Channel`]).
 const DEPARTMENT_ROLE_PLAYERS: &[&str] = &[
     "segment",
     "team",
-    "channel",
     "customer_segment",
     "team_name",
     "queue",

@@ -351,10 +351,16 @@ fn read_found(
             .iter()
             .map(|(_, name)| dataset.departments.intern(name))
             .collect();
+        let channel_map: Vec<Option<DepartmentId>> = file
+            .channels
+            .iter()
+            .map(|(_, name)| dataset.channels.intern(name))
+            .collect();
         dataset.sources.extend(file.sources);
         dataset.data_quality.extend(file.data_quality);
         if let Some(mut rows) = rows {
             rows.remap_departments(&map);
+            rows.remap_channels(&channel_map);
             parsed_files.push(rows);
         }
     }
@@ -499,6 +505,9 @@ impl<'a> FileReading<'a> {
             for name in &entry.departments {
                 dataset.departments.intern(name);
             }
+            for name in &entry.channels {
+                dataset.channels.intern(name);
+            }
             return entry.rows;
         }
         // Not cached, or an entry that did not read back: the file itself.
@@ -531,6 +540,7 @@ impl<'a> FileReading<'a> {
                     source: summary.into(),
                     issues: &dataset.data_quality,
                     departments: dataset.departments.iter().map(|(_, name)| name).collect(),
+                    channels: dataset.channels.iter().map(|(_, name)| name).collect(),
                     rows: rows.as_ref(),
                 },
             );
@@ -796,7 +806,7 @@ fn parse_first_recognised(
             &table.notes,
             source,
             relative,
-            &mut dataset.departments,
+            (&mut dataset.departments, &mut dataset.channels),
         );
         for &(position, winner) in &header.duplicates {
             let is_label = outcome

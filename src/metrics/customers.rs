@@ -10,7 +10,9 @@
 use std::collections::HashMap;
 
 use super::frames::{GroupInput, GroupSums, group_sums};
-use super::{MIN_CONFIDENT_RESPONSES, Metric, MetricTable, MetricsError, NpsBreakdown, ratio};
+use super::{
+    MIN_CONFIDENT_RESPONSES, Metric, MetricTable, MetricValue, MetricsError, NpsBreakdown, ratio,
+};
 use crate::model::{Dataset, DepartmentId, Month};
 
 pub fn compute(
@@ -20,6 +22,7 @@ pub fn compute(
 ) -> Result<(), MetricsError> {
     nps(nps_groups(dataset)?, table);
     csat(csat_groups(dataset)?, table);
+    table.by_channel = csat_by_channel(dataset);
     churn_from_list(dataset, last_month, table)?;
     churn_from_summary(dataset, table);
     Ok(())
@@ -135,6 +138,41 @@ fn csat(groups: GroupSums, table: &mut MetricTable) {
             false,
         );
     }
+}
+
+/// CSAT and its number of ratings per help-desk channel × month (SPEC §1's `channel_metrics`):
+/// `department` holds the channel's id in [`Dataset::channels`]. Ratings without a channel are
+/// in no row. The same share, confidence and Wilson interval as the department rows.
+fn csat_by_channel(dataset: &Dataset) -> Vec<MetricValue> {
+    let mut counts: std::collections::BTreeMap<(u32, Month), (usize, usize)> =
+        std::collections::BTreeMap::new();
+    for rating in &dataset.csat {
+        if let Some(channel) = rating.channel {
+            let entry = counts.entry((channel, Month::of(rating.date))).or_default();
+            entry.0 += usize::from(rating.score.is_satisfied());
+            entry.1 += 1;
+        }
+    }
+    let mut values = Vec::with_capacity(counts.len() * 2);
+    for ((channel, month), (satisfied, responses)) in counts {
+        values.push(MetricValue {
+            metric: Metric::Csat,
+            department: Some(channel),
+            month,
+            value: ratio(Some(satisfied as f64), Some(responses as f64)),
+            low_confidence: responses < MIN_CONFIDENT_RESPONSES,
+            interval: wilson_interval(satisfied as f64, responses),
+        });
+        values.push(MetricValue {
+            metric: Metric::CsatResponses,
+            department: Some(channel),
+            month,
+            value: Some(responses as f64),
+            low_confidence: false,
+            interval: None,
+        });
+    }
+    values
 }
 
 /// Counts and MRR of customers joining S (from the month after they start) and leaving it

@@ -291,6 +291,10 @@ pub struct MetricTable {
     index: FxHashMap<(Metric, Option<DepartmentId>, Month), usize>,
     /// Promoters / passives / detractors per (department, month).
     pub nps_breakdown: FxHashMap<(Option<DepartmentId>, Month), NpsBreakdown>,
+    /// CSAT and CSAT ratings per help-desk channel × month (SPEC §1): `department` holds the
+    /// channel's id in `Dataset::channels` (a channel is never a department), by channel then
+    /// month.
+    pub by_channel: Vec<MetricValue>,
 }
 
 /// Every series of a table: (metric, department) → its months, oldest first.
@@ -403,6 +407,18 @@ impl MetricTable {
         series
     }
 
+    /// A channel's value for a month (SPEC §1's `channel_metrics`).
+    pub fn channel_value(
+        &self,
+        metric: Metric,
+        channel: crate::model::ChannelId,
+        month: Month,
+    ) -> Option<&MetricValue> {
+        self.by_channel.iter().find(|value| {
+            value.metric == metric && value.department == Some(channel) && value.month == month
+        })
+    }
+
     /// Every series at once, in one pass (what [`MetricTable::series`] gives one at a time,
     /// which scans the whole table each call).
     pub fn all_series(&self) -> AllSeries {
@@ -428,12 +444,16 @@ impl MetricTable {
             self.set_interval(metric, department, month, interval);
         }
         self.nps_breakdown.extend(other.nps_breakdown);
+        if self.by_channel.is_empty() {
+            self.by_channel = other.by_channel;
+        }
     }
 
     /// Keeps only the values of the months `keep` says.
     pub fn retain_months(&mut self, keep: impl Fn(Month) -> bool) {
         self.values.retain(|value| keep(value.month));
         self.nps_breakdown.retain(|(_, month), _| keep(*month));
+        self.by_channel.retain(|value| keep(value.month));
         self.reindex();
     }
 

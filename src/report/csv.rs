@@ -105,6 +105,7 @@ mod tests {
             targets: Vec::new(),
             forecasts: Vec::new(),
             forecasts_unavailable: Vec::new(),
+            channel_metrics: Vec::new(),
         }
     }
 

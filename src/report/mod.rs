@@ -153,6 +153,38 @@ impl MetricRow {
     }
 }
 
+/// One help-desk channel's value (SPEC §1's `channel_metrics`): a [`MetricRow`] with
+/// `channel` instead of `department`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChannelMetricRow {
+    pub metric: &'static str,
+    pub channel: String,
+    pub month: Month,
+    pub value: Option<f64>,
+    pub low_confidence: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub margin: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<[f64; 2]>,
+}
+
+impl ChannelMetricRow {
+    pub fn new(dataset: &Dataset, value: &MetricValue) -> ChannelMetricRow {
+        ChannelMetricRow {
+            metric: value.metric.name(),
+            channel: value
+                .department
+                .map(|id| dataset.channels.name(id).to_string())
+                .unwrap_or_default(),
+            month: value.month,
+            value: value.value,
+            low_confidence: value.low_confidence,
+            margin: value.margin(),
+            interval: value.interval.map(|(low, high)| [low, high]),
+        }
+    }
+}
+
 /// The report as SPEC §5 defines it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -181,6 +213,9 @@ pub struct Report {
     pub forecasts: Vec<ForecastRow>,
     /// The series that have no forecast, and why (fewer than 6 months of history, …).
     pub forecasts_unavailable: Vec<NoForecastRow>,
+    /// CSAT and its ratings per help-desk channel × month (SPEC §1); channels are not
+    /// departments.
+    pub channel_metrics: Vec<ChannelMetricRow>,
 }
 
 /// One forecast month as the report writes it.
@@ -275,6 +310,11 @@ impl Report {
             targets: Vec::new(),
             forecasts: Vec::new(),
             forecasts_unavailable: Vec::new(),
+            channel_metrics: metrics
+                .by_channel
+                .iter()
+                .map(|value| ChannelMetricRow::new(dataset, value))
+                .collect(),
         }
     }
 

@@ -42,6 +42,13 @@ fn assert_same(a: &Dataset, b: &Dataset) {
             .collect::<Vec<_>>()
     };
     assert_eq!(names(a), names(b));
+    let channels = |d: &Dataset| {
+        d.channels
+            .iter()
+            .map(|(_, n)| n.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(channels(a), channels(b));
     assert_eq!(a.sources, b.sources);
     assert_eq!(a.data_quality, b.data_quality);
     assert_eq!(a.finance, b.finance);
@@ -87,6 +94,17 @@ fn a_second_open_from_the_cache_equals_reading_from_scratch() {
     // The restated month and the rejected NPS row survive the round trip with their lines.
     assert!(second.sources.iter().any(|s| s.rows_duplicate > 0));
     assert!(second.data_quality.iter().any(|i| i.line == Some(1066)));
+    // The help-desk exports' Channel column: each rating keeps its channel through the cache,
+    // and no channel became a department (SPEC §1).
+    let mut channels: Vec<&str> = second.channels.iter().map(|(_, name)| name).collect();
+    channels.sort_unstable();
+    assert_eq!(channels, ["Email", "Phone", "Portal"]);
+    assert!(second.csat.iter().all(|rating| rating.channel.is_some()));
+    assert!(
+        ["Email", "Phone", "Portal"]
+            .iter()
+            .all(|name| second.departments.find(name).is_none())
+    );
 }
 
 #[test]

@@ -71,6 +71,71 @@ fn the_sample_months_nps_and_csat_carry_their_95_percent_margins() {
 }
 
 #[test]
+fn help_desk_channels_are_channel_metrics_never_departments() {
+    // sample_data/helpdesk: October 2026's rated tickets by Channel (Good… satisfied, Bad…
+    // not, Offered/Unoffered no rating): Email 85 of 95, Phone 43 of 48, Portal 39 of 42 —
+    // together the company's 167 of 185.
+    let report = report_json(&["report", &sample_data(), "--format", "json"]);
+    for channel in ["Email", "Phone", "Portal"] {
+        assert!(
+            !report["departments"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|name| name == channel),
+            "{channel} is no department"
+        );
+        assert!(
+            !report["metrics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|row| row["department"] == channel)
+        );
+    }
+    let row = |channel: &str, metric: &str| {
+        report["channel_metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|row| {
+                row["channel"] == channel && row["metric"] == metric && row["month"] == "2026-10"
+            })
+            .cloned()
+            .unwrap_or_else(|| panic!("{channel} {metric} 2026-10"))
+    };
+    for (channel, satisfied, ratings) in [
+        ("Email", 85.0, 95.0),
+        ("Phone", 43.0, 48.0),
+        ("Portal", 39.0, 42.0),
+    ] {
+        let csat = row(channel, "csat");
+        assert!(
+            (csat["value"].as_f64().unwrap() - satisfied / ratings).abs() < 1e-12,
+            "{csat}"
+        );
+        assert_eq!(csat["low_confidence"], false);
+        assert!(csat["margin"].as_f64().is_some());
+        assert_eq!(row(channel, "csat_responses")["value"], ratings);
+        assert!(row(channel, "csat").get("department").is_none());
+    }
+    // The board pack lists them under the customers' departments, in their own table.
+    let pack = run(&["report", &sample_data(), "--format", "html"]);
+    let pack = String::from_utf8(pack.stdout).unwrap();
+    let table = pack
+        .split("<h3>CSAT by help-desk channel, Oct 2026</h3>")
+        .nth(1)
+        .and_then(|rest| rest.split("</table>").next())
+        .expect("a channel table in the pack");
+    assert!(
+        table.contains(
+            "<td>Portal</td><td class=\"num\">92.9% ±11.9 pp</td><td class=\"num\">42</td>"
+        ),
+        "{table}"
+    );
+}
+
+#[test]
 fn a_department_whose_export_stops_is_named_missing_raised_as_data_and_a_stale_kind_said() {
     let folder = tempfile::tempdir().unwrap();
     // Finance for Alpha and Beta in September, for Alpha alone in October; NPS stops in August.

@@ -324,6 +324,40 @@ fn a_metric_opened_from_the_heat_map_goes_back_to_departments_and_a_new_folder_o
 }
 
 #[test]
+fn help_desk_channels_have_their_own_csat_table_and_are_not_in_the_department_picker() {
+    let folder = copy_of_sample_data();
+    let mut harness = open_app(folder.path());
+    click_view(&mut harness, View::Customers);
+    assert!(
+        harness
+            .query_by_label("CSAT by channel, Oct 2026")
+            .is_some()
+    );
+    // Portal in October 2026: 39 of 42 rated tickets satisfied = 92.9%. Wilson 95%: z²/n =
+    // 0.091467, centre 0.892646, half-width 0.082751, so the interval starts at 0.809895 and the
+    // margin (its farther side) is 0.928571 − 0.809895 = 11.9 points.
+    assert!(harness.query_by_label("Portal").is_some());
+    assert!(harness.query_by_label("92.9% ±11.9 pp").is_some());
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Department")
+        .click();
+    harness.run();
+    for channel in ["Email", "Phone", "Portal"] {
+        assert!(
+            harness
+                .query_by_role_and_label(egui::accesskit::Role::Button, channel)
+                .is_none(),
+            "{channel} is no department"
+        );
+    }
+    assert!(
+        harness
+            .query_by_role_and_label(egui::accesskit::Role::Button, "Consulting")
+            .is_some()
+    );
+}
+
+#[test]
 fn the_department_picker_is_sorted_and_typing_filters_it() {
     let folder = copy_of_sample_data();
     let mut harness = open_app(folder.path());

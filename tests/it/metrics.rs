@@ -248,10 +248,9 @@ fn nps_from_thirty_responses_is_confident() {
 }
 
 #[test]
-fn csat_is_the_share_of_four_and_five() {
+fn csat_is_the_share_of_four_and_five_and_is_given_per_channel_too() {
+    // Email 5, 4, 3 → 2 of 3 satisfied; Phone 1 → 0 of 1; the company 2 of 4 = 0.5.
     let (d, t) = computed(&["metrics/csat.csv"], "2026-03-31");
-    expect(&d, &t, Metric::Csat, Some("Email"), "2026-03", 2.0 / 3.0); // 5, 4 of 5, 4, 3
-    expect(&d, &t, Metric::Csat, Some("Phone"), "2026-03", 0.0);
     expect(&d, &t, Metric::Csat, None, "2026-03", 0.5);
     expect(&d, &t, Metric::CsatResponses, None, "2026-03", 4.0);
     assert!(
@@ -259,6 +258,18 @@ fn csat_is_the_share_of_four_and_five() {
             .unwrap()
             .low_confidence
     );
+    // SPEC §1: a help-desk channel is not a department.
+    assert_eq!(d.departments.iter().count(), 0);
+    let channel = |name: &str, metric: Metric| {
+        let id = d.channels.find(name).expect("the channel is kept");
+        t.channel_value(metric, id, month("2026-03"))
+            .and_then(|value| value.value)
+            .expect("a value")
+    };
+    assert!((channel("Email", Metric::Csat) - 2.0 / 3.0).abs() < 1e-12);
+    assert_eq!(channel("Email", Metric::CsatResponses), 3.0);
+    assert_eq!(channel("Phone", Metric::Csat), 0.0);
+    assert_eq!(channel("Phone", Metric::CsatResponses), 1.0);
 }
 
 #[test]

@@ -172,7 +172,7 @@ fn survey_tool_export_with_long_headers_crlf_and_an_embedded_newline() {
 }
 
 #[test]
-fn csat_text_ratings_with_channel_as_department() {
+fn csat_text_ratings_keep_their_channel_apart_from_departments() {
     let dataset = load(&["csat_text_ratings.csv"]);
     assert_eq!(dataset.sources[0].kind, Some(Kind::Csat));
     let scores: Vec<CsatScore> = dataset.csat.iter().map(|rating| rating.score).collect();
@@ -184,14 +184,22 @@ fn csat_text_ratings_with_channel_as_department() {
             CsatScore::Text(true)
         ]
     );
+    // SPEC §1: the channel is the rating's, never a department.
+    assert_eq!(dataset.departments.iter().count(), 0);
     assert_eq!(
         dataset
-            .departments
+            .channels
             .iter()
             .map(|(_, name)| name)
             .collect::<Vec<_>>(),
         vec!["Email", "Phone"]
     );
+    let channels: Vec<Option<&str>> = dataset
+        .csat
+        .iter()
+        .map(|rating| rating.channel.map(|id| dataset.channels.name(id)))
+        .collect();
+    assert_eq!(channels, vec![Some("Email"), Some("Email"), Some("Phone")]);
     let rejected = dataset
         .data_quality
         .iter()

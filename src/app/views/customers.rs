@@ -46,6 +46,61 @@ pub fn customers_ui(ui: &mut Ui, ctx: &ViewContext<'_>, _commands: &mut Vec<Comm
             churn_ui(ui, ctx)
         });
     });
+    // Help-desk channels are not departments (SPEC §1): CSAT per channel stands on its own.
+    if !ctx.prepared.metrics.by_channel.is_empty() {
+        ui.add_space(8.0);
+        let title = format!("CSAT by channel, {}", format::month_short(ctx.month));
+        widgets::section(ui, &ctx.palette, &title, |ui| channels_ui(ui, ctx));
+    }
+}
+
+/// The month's CSAT per help-desk channel with its margin, its ratings and the change against
+/// the comparison month; for the company (a channel is not a department, so the department
+/// filter does not narrow it).
+fn channels_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
+    let metrics = &ctx.prepared.metrics;
+    let channels = &ctx.prepared.dataset.channels;
+    let earlier = ctx.comparison_month();
+    if ctx.department.is_some() {
+        ui.label(
+            RichText::new("All departments: the help desk's channels are not split by department.")
+                .weak(),
+        );
+    }
+    egui::Grid::new("csat by channel")
+        .striped(true)
+        .num_columns(4)
+        .spacing([24.0, 6.0])
+        .show(ui, |ui| {
+            ui.strong("Channel");
+            ui.strong("CSAT");
+            ui.strong("Ratings");
+            ui.strong(format!("vs {}", format::month_short(earlier)));
+            ui.end_row();
+            for (id, name) in channels.iter() {
+                let Some(now) = metrics.channel_value(Metric::Csat, id, ctx.month) else {
+                    continue;
+                };
+                ui.label(name);
+                let mut text = format::metric_value(Metric::Csat, now.value);
+                if let Some(margin) = now.margin() {
+                    text = format!("{text} {}", crate::format::margin(Unit::Rate, margin));
+                }
+                if now.low_confidence {
+                    text.push_str(" (few ratings)");
+                }
+                ui.label(text);
+                let ratings = metrics
+                    .channel_value(Metric::CsatResponses, id, ctx.month)
+                    .and_then(|value| value.value);
+                ui.label(format::metric_value(Metric::CsatResponses, ratings));
+                let before = metrics
+                    .channel_value(Metric::Csat, id, earlier)
+                    .and_then(|value| value.value);
+                ui.label(crate::format::delta(Metric::Csat, now.value, before));
+                ui.end_row();
+            }
+        });
 }
 
 fn breakdown_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {

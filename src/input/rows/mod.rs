@@ -80,6 +80,21 @@ impl ParsedRows {
         self.len() == 0
     }
 
+    /// Renumbers the ratings' channels after a file was read with its own channels: `map[local]`
+    /// is the id in the folder's channels.
+    pub fn remap_channels(&mut self, map: &[Option<crate::model::ChannelId>]) {
+        let remap = |rows: &mut [Parsed<CsatRating>]| {
+            for parsed in rows {
+                let channel = &mut parsed.row.channel;
+                *channel = channel.and_then(|local| map.get(local as usize).copied().flatten());
+            }
+        };
+        match self {
+            ParsedRows::Csat(rows) | ParsedRows::Surveys(_, rows) => remap(rows),
+            _ => {}
+        }
+    }
+
     /// Renumbers departments after a file was read with its own [`Departments`]: `map[local]`
     /// is the id in the folder's departments.
     pub fn remap_departments(&mut self, map: &[Option<DepartmentId>]) {
@@ -242,7 +257,8 @@ pub fn parse_rows(
     notes: &TableNotes,
     source: u32,
     file: &str,
-    departments: &mut Departments,
+    // The file's departments and help-desk channels, each interned as the rows name them.
+    (departments, channels): (&mut Departments, &mut Departments),
 ) -> RowsOutcome {
     let mut issues = Vec::new();
     let score_position = header.position(Field::Score);
@@ -386,6 +402,7 @@ pub fn parse_rows(
                 scale: csat_scale,
                 not_rated: None,
                 unlabelled: None,
+                channels: surveys::Channels::new(channels),
             },
             &mut cx,
         ),
@@ -400,6 +417,7 @@ pub fn parse_rows(
                 responses: responses(),
                 scale: csat_scale,
                 not_rated: None,
+                channels: surveys::Channels::new(channels),
             },
             &mut cx,
         ),

@@ -2,7 +2,7 @@
 //! columns (SPEC §2b). Only answers count: a survey tool's previews, tests, spam and unfinished
 //! responses, and rows without an answer, are counted once per file and left out.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::{Columns, FileCx, Parsed, ParsedRows, Problem, RowParser};
 use crate::input::headers::{Field, HeaderMap, normalise_header};
@@ -11,8 +11,35 @@ use crate::input::survey::{
     CsatCell, Label, NotAResponse, Split, csat_cell, not_a_response, nps_score,
 };
 use crate::model::{
-    Action, CsatRating, CsatScale, DataQualityIssue, DepartmentId, NpsResponse, RowRef,
+    Action, ChannelId, CsatRating, CsatScale, DataQualityIssue, DepartmentId, Departments,
+    NpsResponse, RowRef,
 };
+
+/// Each rating's help-desk channel, interned into the file's channels (SPEC §1: a channel is
+/// not a department); each spelling is looked up once.
+pub(super) struct Channels<'c> {
+    channels: &'c mut Departments,
+    seen: HashMap<String, Option<ChannelId>>,
+}
+
+impl<'c> Channels<'c> {
+    pub(super) fn new(channels: &'c mut Departments) -> Channels<'c> {
+        Channels {
+            channels,
+            seen: HashMap::new(),
+        }
+    }
+
+    fn of(&mut self, columns: &Columns<'_>, row: &RowView<'_>) -> Option<ChannelId> {
+        let text = columns.text_ref(row, Field::Channel)?;
+        if let Some(&id) = self.seen.get(text.as_ref()) {
+            return id;
+        }
+        let id = self.channels.intern(&text);
+        self.seen.insert(text.into_owned(), id);
+        id
+    }
+}
 
 /// Which rows of a survey file are answers: not a survey tool's preview, test, spam or
 /// unfinished response (its `Status` / `Finished` columns), and with an answer in the score
@@ -146,13 +173,14 @@ impl RowParser for Nps {
 }
 
 /// CSAT ratings on the file's scale.
-pub(super) struct Csat {
+pub(super) struct Csat<'c> {
     pub(super) responses: Responses,
     pub(super) scale: CsatScale,
     pub(super) not_rated: Option<(usize, usize)>,
+    pub(super) channels: Channels<'c>,
 }
 
-impl RowParser for Csat {
+impl RowParser for Csat<'_> {
     type Row = CsatRating;
 
     fn row(
@@ -180,6 +208,7 @@ impl RowParser for Csat {
             date,
             score,
             department,
+            channel: self.channels.of(columns, row),
             origin,
         }))
     }
@@ -198,16 +227,17 @@ pub(super) enum Answer {
 }
 
 /// A file of several surveys, each row read as the survey its label column names.
-pub(super) struct Labelled {
+pub(super) struct Labelled<'c> {
     pub(super) responses: Responses,
     pub(super) split: Split,
     pub(super) scale: CsatScale,
     pub(super) not_rated: Option<(usize, usize)>,
     /// Rows of other surveys: (first line, count).
     pub(super) unlabelled: Option<(usize, usize)>,
+    pub(super) channels: Channels<'c>,
 }
 
-impl Labelled {
+impl Labelled<'_> {
     fn label(row: &RowView<'_>, position: Option<usize>) -> Option<Label> {
         position.and_then(|p| match row.get(p) {
             CellRef::Text(text) => Label::parse(text),
@@ -216,7 +246,7 @@ impl Labelled {
     }
 }
 
-impl RowParser for Labelled {
+impl RowParser for Labelled<'_> {
     type Row = Answer;
 
     fn row(
@@ -289,6 +319,7 @@ impl RowParser for Labelled {
                     date,
                     score,
                     department,
+                    channel: self.channels.of(columns, row),
                     origin,
                 })))
             }

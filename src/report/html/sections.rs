@@ -358,7 +358,47 @@ pub(super) fn customers_section(html: &mut String, pack: &Pack<'_>) {
             Metric::ChurnRate,
         ],
     );
+    channels_block(html, pack);
     html.push_str("<p class=\"weak\">* fewer than 30 responses: low confidence.</p></section>\n");
+}
+
+/// CSAT per help-desk channel for the month (SPEC §1: channels are not departments).
+fn channels_block(html: &mut String, pack: &Pack<'_>) {
+    let month = pack.month;
+    let rows: Vec<String> = pack
+        .dataset
+        .channels
+        .iter()
+        .filter_map(|(id, name)| {
+            let csat = pack.metrics.channel_value(Metric::Csat, id, month)?;
+            let ratings = pack
+                .metrics
+                .channel_value(Metric::CsatResponses, id, month)
+                .and_then(|value| value.value);
+            let mut shown_csat = shown(Metric::Csat, csat.value);
+            if let Some(margin) = csat.margin() {
+                shown_csat = format!("{shown_csat} {}", format::margin(Unit::Rate, margin));
+            }
+            if csat.low_confidence {
+                shown_csat.push('*');
+            }
+            Some(format!(
+                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                escape(name),
+                escape(&shown_csat),
+                escape(&shown(Metric::CsatResponses, ratings)),
+            ))
+        })
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    let _ = write!(
+        html,
+        "<h3>CSAT by help-desk channel, {}</h3><table><thead><tr><th>Channel</th><th class=\"num\">CSAT</th><th class=\"num\">Ratings</th></tr></thead><tbody>{}</tbody></table>",
+        format::month_short(month),
+        rows.concat()
+    );
 }
 
 pub(super) fn departments_section(html: &mut String, pack: &Pack<'_>) {
