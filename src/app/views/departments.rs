@@ -36,49 +36,69 @@ pub fn departments_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Com
         let cell_width = ((ui.available_width() - name_width - gap * HEATMAP_METRICS.len() as f32)
             / HEATMAP_METRICS.len() as f32)
             .floor()
-            .max(70.0);
+            .max(84.0);
         let cell_height = 40.0;
-        ui.spacing_mut().item_spacing = vec2(gap, gap);
-        ui.horizontal(|ui| {
-            ui.add_space(name_width);
-            for metric in HEATMAP_METRICS {
-                ui.add_sized(
-                    [cell_width, 34.0],
-                    egui::Label::new(RichText::new(metric.label()).strong().size(12.5)).wrap(),
-                );
-            }
-        });
         let row_width = name_width + (cell_width + gap) * HEATMAP_METRICS.len() as f32;
-        for department in rows {
-            // Rows scrolled out of sight only take their space: 200 departments draw like 20.
-            let row_rect = egui::Rect::from_min_size(ui.cursor().min, vec2(row_width, cell_height));
-            if !ui.is_rect_visible(row_rect) {
-                ui.allocate_space(vec2(row_width, cell_height));
-                continue;
-            }
-            ui.horizontal(|ui| {
-                let name = ctx.prepared.department_name(department);
-                let text = if department.is_none() {
-                    RichText::new("Company").strong()
-                } else {
-                    RichText::new(name)
-                };
-                ui.allocate_ui_with_layout(
-                    vec2(name_width, cell_height),
-                    egui::Layout::left_to_right(egui::Align::Center),
-                    |ui| {
-                        ui.set_min_size(vec2(name_width, cell_height));
-                        ui.add(egui::Label::new(text).truncate());
-                    },
-                );
-                for metric in HEATMAP_METRICS {
-                    if cell_ui(ui, ctx, metric, department, vec2(cell_width, cell_height)).clicked()
-                    {
-                        commands.push(Command::ShowMetric(MetricFocus { metric, department }));
+        // Narrower than the map (1024 pixels): it scrolls sideways instead of being cut off.
+        egui::ScrollArea::horizontal()
+            .id_salt("heat map")
+            .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
+            .show(ui, |ui| {
+                ui.set_width(row_width);
+                ui.spacing_mut().item_spacing = vec2(gap, gap);
+                ui.horizontal(|ui| {
+                    ui.add_space(name_width);
+                    for metric in HEATMAP_METRICS {
+                        // A column of its own, so a header wraps between words, never letters.
+                        ui.allocate_ui_with_layout(
+                            vec2(cell_width, 34.0),
+                            egui::Layout::top_down(egui::Align::Center),
+                            |ui| {
+                                ui.set_width(cell_width);
+                                ui.add(
+                                    egui::Label::new(
+                                        RichText::new(metric.label()).strong().size(12.5),
+                                    )
+                                    .wrap(),
+                                );
+                            },
+                        );
                     }
+                });
+                for &department in &rows {
+                    // Rows scrolled out of sight only take their space: 200 departments draw
+                    // like 20.
+                    let row_rect =
+                        egui::Rect::from_min_size(ui.cursor().min, vec2(row_width, cell_height));
+                    if !ui.is_rect_visible(row_rect) {
+                        ui.allocate_space(vec2(row_width, cell_height));
+                        continue;
+                    }
+                    ui.horizontal(|ui| {
+                        let name = ctx.prepared.department_name(department);
+                        let text = if department.is_none() {
+                            RichText::new("Company").strong()
+                        } else {
+                            RichText::new(name)
+                        };
+                        ui.allocate_ui_with_layout(
+                            vec2(name_width, cell_height),
+                            egui::Layout::left_to_right(egui::Align::Center),
+                            |ui| {
+                                ui.set_min_size(vec2(name_width, cell_height));
+                                ui.add(egui::Label::new(text).truncate());
+                            },
+                        );
+                        for metric in HEATMAP_METRICS {
+                            let size = vec2(cell_width, cell_height);
+                            if cell_ui(ui, ctx, metric, department, size).clicked() {
+                                commands
+                                    .push(Command::ShowMetric(MetricFocus { metric, department }));
+                            }
+                        }
+                    });
                 }
             });
-        }
         ui.add_space(8.0);
         legend_ui(ui, ctx);
     });
