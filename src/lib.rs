@@ -10,6 +10,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod escalations;
+pub mod explain;
 pub mod format;
 pub mod input;
 pub mod metrics;

@@ -678,6 +678,51 @@ pub struct Dataset {
     pub data_quality: Vec<DataQualityIssue>,
     /// Everyone who logged time in a time-entries file, by name (see [`PersonSeen`]).
     pub people: Vec<PersonSeen>,
+    /// The file lines behind the month × department rows (SPEC §7 drill-down).
+    pub lines: SourceLines,
+}
+
+/// Where the month × department rows came from (SPEC §7 drill-down): every file line that went
+/// into a [`FinanceRow`], [`WorkforceRow`] or [`CustomerSummaryRow`] with its own amounts, and
+/// the file that superseded it where a newer export gave the same month × department. Exact
+/// repeats are not here (they are data-quality entries). Deliveries, survey answers and
+/// customers carry their own origin and need none.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SourceLines {
+    /// Wide P&L rows, ledger postings (one amount each) and statement month columns.
+    pub finance: Vec<SourceLine<FinanceRow>>,
+    pub workforce: Vec<SourceLine<WorkforceRow>>,
+    pub customer_summaries: Vec<SourceLine<CustomerSummaryRow>>,
+    /// Time entries, with the department they were placed in (the export's group or `[people]`).
+    pub time_entries: Vec<TimeLine>,
+}
+
+impl SourceLines {
+    pub fn shrink_to_fit(&mut self) {
+        self.finance.shrink_to_fit();
+        self.workforce.shrink_to_fit();
+        self.customer_summaries.shrink_to_fit();
+        self.time_entries.shrink_to_fit();
+    }
+}
+
+/// One file line and what it said; `superseded_by` is the source index of the newer file whose
+/// rows for the same month × department are used instead.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceLine<T> {
+    pub origin: RowRef,
+    pub row: T,
+    pub superseded_by: Option<u32>,
+}
+
+/// One time entry as it counted: its month, the department it was placed in, its hours.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TimeLine {
+    pub origin: RowRef,
+    pub month: Month,
+    pub department: Option<DepartmentId>,
+    pub hours: f64,
+    pub billable: bool,
 }
 
 impl Dataset {
@@ -693,6 +738,7 @@ impl Dataset {
         self.customer_summaries.shrink_to_fit();
         self.sources.shrink_to_fit();
         self.data_quality.shrink_to_fit();
+        self.lines.shrink_to_fit();
     }
 
     /// True when no file yielded a usable row.

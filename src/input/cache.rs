@@ -17,15 +17,15 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::model::{
     ColumnMapping, CsatRating, CsatScore, CustomerRow, CustomerSummaryRow, DataQualityIssue,
-    Dataset, DeliveryRow, FinanceRow, Kind, NpsResponse, PersonSeen, RowRef, Shape, SourceSummary,
-    WorkforceRow,
+    Dataset, DeliveryRow, FinanceRow, Kind, NpsResponse, PersonSeen, RowRef, Shape, SourceLines,
+    SourceSummary, WorkforceRow,
 };
 
 /// The cache folder, inside the data folder's hidden `.coo-dashboard` (never read as data).
 pub const CACHE_DIR: &str = ".coo-dashboard/cache";
 
 /// Bump whenever reading a file changes what it yields, so old entries are not used.
-const FORMAT: u32 = 7;
+const FORMAT: u32 = 8;
 
 const EXTENSION: &str = "bin";
 
@@ -199,6 +199,7 @@ pub struct FolderEntry {
     customers: Vec<CustomerRow>,
     customer_summaries: Vec<CustomerSummaryRow>,
     people: Vec<PersonSeen>,
+    lines: SourceLines,
 }
 
 /// Survey rows as columns. Scores: NPS 0–10; CSAT 1–5, or 100/101 for a bad/good text rating.
@@ -274,6 +275,7 @@ struct FolderEntryRef<'a> {
     customers: &'a [CustomerRow],
     customer_summaries: &'a [CustomerSummaryRow],
     people: &'a [PersonSeen],
+    lines: &'a SourceLines,
 }
 
 impl<'a> FolderEntryRef<'a> {
@@ -309,6 +311,7 @@ impl<'a> FolderEntryRef<'a> {
             customers: &dataset.customers,
             customer_summaries: &dataset.customer_summaries,
             people: &dataset.people,
+            lines: &dataset.lines,
         }
     }
 }
@@ -331,6 +334,7 @@ impl FolderEntry {
             customers,
             customer_summaries,
             people,
+            lines,
         } = self;
         // Each kind's columns are dropped as soon as its rows are made.
         let Some(nps) = nps.rows(|(date, score, department, origin)| {
@@ -378,6 +382,7 @@ impl FolderEntry {
         dataset.customers = customers;
         dataset.customer_summaries = customer_summaries;
         dataset.people = people;
+        dataset.lines = lines;
         true
     }
 }

@@ -22,8 +22,8 @@ use super::rows::{Category, Parsed, ParsedRows, Posting};
 use super::settings::{CONFIG_FILE, Staffing};
 use crate::model::{
     Action, CsatRating, CustomerRow, CustomerSummaryRow, DataQualityIssue, Dataset, DeliveryRow,
-    DepartmentId, FinanceRow, Month, NpsResponse, PersonSeen, RowRef, SourceSummary, TimeEntry,
-    WorkforceRow,
+    DepartmentId, FinanceRow, Month, NpsResponse, PersonSeen, RowRef, SourceLine, SourceSummary,
+    TimeEntry, TimeLine, WorkforceRow,
 };
 
 /// Drops counted per (dropped file, file that explains the drop), with the first lines involved.
@@ -239,6 +239,46 @@ fn posting_as_row(posting: &Posting) -> FinanceRow {
     row
 }
 
+/// A line as it was read, not (yet) superseded.
+fn line_of<T>(origin: RowRef, row: T) -> SourceLine<T> {
+    SourceLine {
+        origin,
+        row,
+        superseded_by: None,
+    }
+}
+
+/// The winning rank per key, as [`newest_per_key`] picks it: the highest.
+fn winning_ranks<K: Hash + Eq>(ranks: impl Iterator<Item = (K, u32)>) -> HashMap<K, u32> {
+    let mut winners: HashMap<K, u32> = HashMap::new();
+    for (key, rank) in ranks {
+        let entry = winners.entry(key).or_insert(rank);
+        *entry = (*entry).max(rank);
+    }
+    winners
+}
+
+/// Marks each line whose rank lost to its key's winner as superseded by the winning file, and
+/// orders the lines by file and line.
+fn mark_superseded<K: Hash + Eq, T>(
+    lines: Vec<(u32, SourceLine<T>)>,
+    winners: &HashMap<K, u32>,
+    key: impl Fn(&T) -> K,
+) -> Vec<SourceLine<T>> {
+    let mut lines: Vec<SourceLine<T>> = lines
+        .into_iter()
+        .map(|(rank, mut line)| {
+            let winner = winners.get(&key(&line.row)).copied().unwrap_or(rank);
+            if winner != rank {
+                line.superseded_by = Some(winner);
+            }
+            line
+        })
+        .collect();
+    lines.sort_by_key(|line| (line.origin.source, line.origin.line));
+    lines
+}
+
 /// Combines every file's rows into the dataset's per-kind tables. `files` are in natural path
 /// order (source index order); each row knows its source.
 pub fn combine(files: Vec<ParsedRows>, dataset: &mut Dataset, staffing: &Staffing) {
@@ -294,6 +334,11 @@ pub fn combine(files: Vec<ParsedRows>, dataset: &mut Dataset, staffing: &Staffin
     // Finance: wide rows and ledger postings grouped per month × department; newest file wins.
     // A ledger group ranks as its newest file but each file's postings are counted on that file.
     type Key = (Month, Option<DepartmentId>);
+    // The lines behind each month × department (SPEC §7), each with its rank as below.
+    let mut finance_lines: Vec<(u32, SourceLine<FinanceRow>)> = finance_wide
+        .iter()
+        .map(|p| (p.origin.source, line_of(p.origin, p.row.clone())))
+        .collect();
     let mut candidates: Vec<(Key, u32, u32, usize, FinanceRow)> = finance_wide
         .into_iter()
         .map(|p: Parsed<FinanceRow>| {
@@ -307,15 +352,28 @@ pub fn combine(files: Vec<ParsedRows>, dataset: &mut Dataset, staffing: &Staffin
         })
         .collect();
     let mut ledger_groups: HashMap<Key, HashMap<u32, Vec<FinanceRow>>> = HashMap::new();
+    let mut posting_lines: Vec<(Key, SourceLine<FinanceRow>)> = Vec::with_capacity(ledger.len());
     for parsed in ledger {
         let key = (parsed.row.month, parsed.row.department);
+        let row = posting_as_row(&parsed.row);
+        posting_lines.push((key, line_of(parsed.origin, row.clone())));
         ledger_groups
             .entry(key)
             .or_default()
             .entry(parsed.origin.source)
             .or_default()
-            .push(posting_as_row(&parsed.row));
+            .push(row);
     }
+    // A posting ranks as its month × department's newest ledger file.
+    let ledger_rank: HashMap<Key, u32> = ledger_groups
+        .iter()
+        .map(|(key, per_file)| (*key, per_file.keys().copied().max().unwrap_or_default()))
+        .collect();
+    finance_lines.extend(
+        posting_lines
+            .into_iter()
+            .map(|(key, line)| (ledger_rank[&key], line)),
+    );
     for (key, per_file) in ledger_groups {
         let rank = per_file.keys().copied().max().unwrap_or_default();
         for (source, rows) in per_file {
@@ -328,11 +386,25 @@ pub fn combine(files: Vec<ParsedRows>, dataset: &mut Dataset, staffing: &Staffin
             ));
         }
     }
+    let winners = winning_ranks(candidates.iter().map(|(key, rank, ..)| (*key, *rank)));
+    dataset.lines.finance =
+        mark_superseded(finance_lines, &winners, |row| (row.month, row.department));
     dataset.finance = newest_per_key(candidates, &mut drops)
         .into_iter()
         .map(|((month, department), rows)| sum_finance(month, department, &rows))
         .collect();
 
+    let workforce_lines: Vec<(u32, SourceLine<WorkforceRow>)> = workforce
+        .iter()
+        .map(|p| (p.origin.source, line_of(p.origin, p.row.clone())))
+        .collect();
+    let winners = winning_ranks(
+        workforce_lines
+            .iter()
+            .map(|(rank, line)| ((line.row.month, line.row.department), *rank)),
+    );
+    dataset.lines.workforce =
+        mark_superseded(workforce_lines, &winners, |row| (row.month, row.department));
     dataset.workforce = newest_per_key(
         workforce
             .into_iter()
@@ -373,6 +445,17 @@ pub fn combine(files: Vec<ParsedRows>, dataset: &mut Dataset, staffing: &Staffin
         );
     }
 
+    let summary_lines: Vec<(u32, SourceLine<CustomerSummaryRow>)> = summaries
+        .iter()
+        .map(|p| (p.origin.source, line_of(p.origin, p.row.clone())))
+        .collect();
+    let winners = winning_ranks(
+        summary_lines
+            .iter()
+            .map(|(rank, line)| ((line.row.month, line.row.department), *rank)),
+    );
+    dataset.lines.customer_summaries =
+        mark_superseded(summary_lines, &winners, |row| (row.month, row.department));
     dataset.customer_summaries = newest_per_key(
         summaries
             .into_iter()
@@ -462,6 +545,7 @@ fn time_tracked_months(
     let mut per_person: FxHashMap<(Month, u64), Logged> = FxHashMap::default();
     // Per file: the people without a department and the first line of one.
     let mut unplaced: FxHashMap<u32, (u32, FxHashSet<u64>)> = FxHashMap::default();
+    dataset.lines.time_entries.reserve(entries.len());
     for parsed in entries {
         let entry = parsed.row;
         let department = entry.department.or_else(|| {
@@ -483,6 +567,13 @@ fn time_tracked_months(
                 .or_insert((parsed.origin.line, FxHashSet::default()));
             people.insert(entry.person);
         }
+        dataset.lines.time_entries.push(TimeLine {
+            origin: parsed.origin,
+            month: Month::of(entry.date),
+            department,
+            hours: entry.hours,
+            billable: entry.billable,
+        });
         let logged = per_person
             .entry((Month::of(entry.date), entry.person))
             .or_default();

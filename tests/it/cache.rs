@@ -58,6 +58,9 @@ fn assert_same(a: &Dataset, b: &Dataset) {
     assert_eq!(a.csat, b.csat);
     assert_eq!(a.customers, b.customers);
     assert_eq!(a.customer_summaries, b.customer_summaries);
+    // The drill-down's file lines (SPEC §7) come back too, and there are some to compare.
+    assert_eq!(a.lines, b.lines);
+    assert!(!a.lines.finance.is_empty() && !a.lines.time_entries.is_empty());
 }
 
 fn entries(folder: &Path) -> Vec<(String, SystemTime)> {

@@ -7,6 +7,7 @@ mod board_pack;
 mod cache;
 mod cli;
 mod escalations;
+mod explain;
 mod goals;
 #[cfg(feature = "gui")]
 mod gui;
