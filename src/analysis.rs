@@ -24,7 +24,7 @@ use crate::escalations::money::MoneyBasis;
 use crate::escalations::rules::{self, MAX_FORECAST_MONTHS, RulesFileError};
 use crate::escalations::targets::{self, GoalProgress};
 use crate::escalations::{
-    self, AuditEntry, Escalation, EscalationState, Rules, StatusBoard, Store, store,
+    self, AuditEntry, Escalation, EscalationState, Rules, StatusBoard, Store, store, store::Note,
 };
 use crate::input::headers::UserMappings;
 use crate::input::{self, LoadError, LoadOptions};
@@ -113,6 +113,8 @@ pub struct Analysis {
     pub states: HashMap<String, EscalationState>,
     /// Each escalation's latest comment.
     pub latest_comments: HashMap<String, AuditEntry>,
+    /// The notes on the numbers (SPEC §7) that stand.
+    pub notes: Vec<Note>,
     /// Why the state file could not be read, when it could not; the states are then empty.
     pub state_error: Option<String>,
     pub timings: Timings,
@@ -213,9 +215,9 @@ pub fn run_observed(
         .state_file
         .clone()
         .unwrap_or_else(|| store::default_path(data_dir));
-    let (states, latest_comments, state_error) = match recorded(&state_file) {
-        Ok((states, comments)) => (states, comments, None),
-        Err(error) => (HashMap::new(), HashMap::new(), Some(error.to_string())),
+    let ((states, latest_comments, notes), state_error) = match recorded(&state_file) {
+        Ok(recorded) => (recorded, None),
+        Err(error) => (Default::default(), Some(error.to_string())),
     };
     Ok(Analysis {
         data_dir: data_dir.to_path_buf(),
@@ -236,6 +238,7 @@ pub fn run_observed(
         standings,
         states,
         latest_comments,
+        notes,
         state_error,
         timings: Timings {
             read,
@@ -323,16 +326,17 @@ fn goals_and_forecasts(
     (progress, forecasts)
 }
 
-/// The states and the latest comments, by escalation id.
+/// The states and the latest comments, by escalation id, and the notes on the numbers.
 type Recorded = (
     HashMap<String, EscalationState>,
     HashMap<String, AuditEntry>,
+    Vec<Note>,
 );
 
-/// The states and latest comments of the state file; none when it does not exist yet.
+/// The states, latest comments and notes of the state file; none when it does not exist yet.
 fn recorded(state_file: &Path) -> Result<Recorded, escalations::StoreError> {
     match Store::open_read_only(state_file)? {
-        Some(store) => Ok((store.states()?, store.latest_comments()?)),
+        Some(store) => Ok((store.states()?, store.latest_comments()?, store.notes()?)),
         None => Ok(Default::default()),
     }
 }
@@ -413,6 +417,8 @@ pub struct Basis<'a> {
     pub standings: &'a StatusBoard,
     /// Why the recorded states could not be read, when they could not.
     pub state_error: Option<&'a str>,
+    /// The notes on the numbers (SPEC §7).
+    pub notes: &'a [Note],
 }
 
 impl Basis<'_> {
@@ -434,6 +440,7 @@ impl Basis<'_> {
         (report.forecasts, report.forecasts_unavailable) =
             report::forecast_rows(self.dataset, self.forecasts);
         report.escalation_status_unavailable = self.state_error.map(str::to_string);
+        report.notes = self.notes.to_vec();
         report
     }
 
@@ -491,6 +498,7 @@ impl Analysis {
             forecasts: &self.forecasts,
             standings: &self.standings,
             state_error: self.state_error.as_deref(),
+            notes: &self.notes,
         }
     }
 }

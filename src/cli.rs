@@ -16,6 +16,8 @@ use crate::model::Month;
 use crate::report;
 
 mod escalations;
+mod explain;
+mod notes;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -36,6 +38,10 @@ pub enum Command {
     Report(ReportArgs),
     /// List the escalations with their status; acknowledge, assign, comment, resolve, reopen.
     Escalations(escalations::EscalationsArgs),
+    /// Break one value down to the departments and the file lines behind it, with the arithmetic.
+    Explain(explain::ExplainArgs),
+    /// List, add or remove the notes written on the numbers.
+    Notes(notes::NotesArgs),
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -141,6 +147,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Some(Command::Gui { data_dir }) => run_gui(data_dir),
         Some(Command::Report(args)) => run_report(&args),
         Some(Command::Escalations(args)) => escalations::run(&args),
+        Some(Command::Explain(args)) => explain::run(&args),
+        Some(Command::Notes(args)) => notes::run(&args),
     }
 }
 

@@ -122,6 +122,9 @@ pub struct Prepared {
     pub recorded_states: HashMap<String, EscalationState>,
     /// Why the state database could not be read, if it could not.
     pub state_error: Option<String>,
+    /// The notes on the numbers (SPEC §7) that stand; the app keeps them current after adding
+    /// or removing one.
+    pub notes: Vec<crate::escalations::store::Note>,
     /// `[people]` as saved: person key → department (the Data view's people editor).
     pub people_settings: HashMap<u64, String>,
     pub timings: LoadTimings,
@@ -158,6 +161,7 @@ impl Prepared {
             standings,
             states,
             state_error,
+            notes,
             timings,
             ..
         } = analysis;
@@ -298,6 +302,7 @@ impl Prepared {
             rule_problems,
             recorded_states: states,
             state_error,
+            notes,
             people_settings: staffing.people,
             timings: LoadTimings {
                 read: timings.read,
@@ -323,6 +328,7 @@ impl Prepared {
             forecasts: &self.forecasts,
             standings: &self.status,
             state_error: self.state_error.as_deref(),
+            notes: &self.notes,
         }
     }
 

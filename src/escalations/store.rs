@@ -32,6 +32,9 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, pa
 use serde::Serialize;
 use thiserror::Error;
 
+mod notes;
+pub use notes::Note;
+
 /// The folder inside the data folder that holds the app's own files.
 pub const STATE_DIR: &str = ".coo-dashboard";
 
@@ -65,13 +68,41 @@ const MIGRATIONS: &[&str] = &[
      BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
      CREATE TRIGGER audit_refuses_deletes BEFORE DELETE ON audit
      BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
+    // 2: notes on a metric × month × department (SPEC §7), and their own append-only audit.
+    // A removed note keeps its row (removed_at set): what was written is never lost.
+    "CREATE TABLE note (
+         note_id INTEGER PRIMARY KEY AUTOINCREMENT,
+         metric TEXT NOT NULL,
+         month TEXT NOT NULL,
+         department TEXT,
+         text TEXT NOT NULL,
+         author TEXT,
+         at TEXT NOT NULL,
+         removed_at TEXT,
+         removed_by TEXT
+     ) STRICT;
+     CREATE INDEX note_by_value ON note (metric, month, department);
+     CREATE TABLE note_audit (
+         entry_id INTEGER PRIMARY KEY AUTOINCREMENT,
+         note_id INTEGER NOT NULL,
+         at TEXT NOT NULL,
+         action TEXT NOT NULL CHECK (action IN ('added', 'removed')),
+         text TEXT,
+         actor TEXT
+     ) STRICT;
+     CREATE TRIGGER note_audit_refuses_updates BEFORE UPDATE ON note_audit
+     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+     CREATE TRIGGER note_audit_refuses_deletes BEFORE DELETE ON note_audit
+     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+     CREATE TRIGGER note_refuses_deletes BEFORE DELETE ON note
+     BEGIN SELECT RAISE(ABORT, 'a note is removed by marking it, never deleted'); END;",
 ];
 
 /// `PRAGMA application_id` of a COO Dashboard state file: "COOD" in ASCII.
 pub const APPLICATION_ID: i32 = 0x434F_4F44;
 
 /// The tables the migrations make; a file with any other is not this app's.
-const OWN_TABLES: [&str; 2] = ["escalation_state", "audit"];
+const OWN_TABLES: [&str; 4] = ["escalation_state", "audit", "note", "note_audit"];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -225,6 +256,9 @@ pub enum StoreError {
         /// What happened to the copy kept for repair, as a clause.
         backup: String,
     },
+    /// A note that cannot be added or removed as asked.
+    #[error("{0}")]
+    NoteRefused(String),
     /// The action does not fit the escalation's status, or lacks its text.
     #[error("{escalation_id} {reason}")]
     Refused {
@@ -236,8 +270,8 @@ pub enum StoreError {
 /// The open state database.
 #[derive(Debug)]
 pub struct Store {
-    connection: Connection,
-    path: PathBuf,
+    pub(super) connection: Connection,
+    pub(super) path: PathBuf,
 }
 
 /// One audit row, selected as `escalation_id, at, action, owner, text, actor`.
@@ -252,7 +286,7 @@ fn audit_entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
     })
 }
 
-fn now() -> String {
+pub(super) fn now() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
@@ -315,7 +349,8 @@ impl Store {
                 path: path.to_path_buf(),
                 found,
             }),
-            // An older schema than this build's: there is none yet (one migration so far).
+            // An older schema than this build's: read as it is (a file without notes yet has
+            // none to show; see `Store::notes`).
             _ => Ok(Some(store)),
         }
     }
@@ -459,7 +494,7 @@ impl Store {
         &self.path
     }
 
-    fn database_error(&self, source: rusqlite::Error) -> StoreError {
+    pub(super) fn database_error(&self, source: rusqlite::Error) -> StoreError {
         StoreError::Database {
             path: self.path.clone(),
             source,

@@ -106,6 +106,7 @@ mod tests {
             forecasts: Vec::new(),
             forecasts_unavailable: Vec::new(),
             channel_metrics: Vec::new(),
+            notes: Vec::new(),
         }
     }
 

@@ -140,6 +140,28 @@ pub fn write(
         );
     }
 
+    // Notes written on this month's numbers (SPEC §7), each under the KPI it explains.
+    let notes = report.notes_of(month);
+    if !notes.is_empty() {
+        let _ = writeln!(memo, "\nNotes on these numbers:\n");
+        for note in notes {
+            let _ = writeln!(
+                memo,
+                "- **{}**{}: {} — {}",
+                escape_cell(
+                    crate::metrics::Metric::from_name(&note.metric)
+                        .map_or(note.metric.as_str(), |metric| metric.label())
+                ),
+                note.department
+                    .as_deref()
+                    .map(|department| format!(" ({})", escape_cell(department)))
+                    .unwrap_or_default(),
+                escape_cell(&note.text),
+                escape_cell(&Report::note_byline(note)),
+            );
+        }
+    }
+
     // Goals: a line per target missed, behind, or whose forecast landing misses.
     let at_risk = super::goals::at_risk(goals);
     if !goals.is_empty() {

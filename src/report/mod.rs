@@ -216,6 +216,8 @@ pub struct Report {
     /// CSAT and its ratings per help-desk channel × month (SPEC §1); channels are not
     /// departments.
     pub channel_metrics: Vec<ChannelMetricRow>,
+    /// The notes written on the numbers (SPEC §7), by metric, month and department.
+    pub notes: Vec<crate::escalations::store::Note>,
 }
 
 /// One forecast month as the report writes it.
@@ -315,6 +317,29 @@ impl Report {
                 .iter()
                 .map(|value| ChannelMetricRow::new(dataset, value))
                 .collect(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// The notes on `month`'s numbers: the company's first, then the departments', each
+    /// value's oldest first (the store's order).
+    pub fn notes_of(&self, month: Month) -> Vec<&crate::escalations::store::Note> {
+        let month = month.to_string();
+        let mut notes: Vec<_> = self
+            .notes
+            .iter()
+            .filter(|note| note.month == month)
+            .collect();
+        notes.sort_by_key(|note| note.department.is_some());
+        notes
+    }
+
+    /// "— ana, 2026-11-03": who wrote a note and on which day.
+    pub fn note_byline(note: &crate::escalations::store::Note) -> String {
+        let day = note.at.get(..10).unwrap_or(&note.at);
+        match &note.author {
+            Some(author) => format!("{author}, {day}"),
+            None => day.to_string(),
         }
     }
 

@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// What each top-level module of `src/` may use of the crate, from ARCHITECTURE.md's dependency
 /// sentence: `text` and `model` at the bottom, `input` reading, `config` the settings file above
-/// it, then `metrics` ← `escalations` ← `report` ← `analysis` ← `cli`/`app`.
+/// it, then `metrics` ← `escalations` ← `report`/`explain` ← `analysis` ← `cli`/`app`.
 const ALLOWED: &[(&str, &[&str])] = &[
     ("text", &[]),
     ("allocator", &[]),
@@ -24,6 +24,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "report",
         &["escalations", "format", "metrics", "model", "text"],
     ),
+    ("explain", &["escalations", "format", "metrics", "model"]),
     (
         "analysis",
         &[
@@ -42,6 +43,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "analysis",
             "config",
             "escalations",
+            "explain",
             "format",
             "input",
             "metrics",
@@ -58,6 +60,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "app",
             "config",
             "escalations",
+            "explain",
+            "format",
             "input",
             "model",
             "report",

@@ -13,6 +13,7 @@ mod goals;
 mod gui;
 mod hostile;
 mod metrics;
+mod notes;
 mod properties;
 mod reading;
 mod state;

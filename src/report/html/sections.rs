@@ -41,7 +41,7 @@ pub(super) fn kpi_section(html: &mut String, pack: &Pack<'_>) {
             "<div class=\"card {class}\"><div class=\"label\"><span>{}</span>{chip}</div>\
              <div class=\"value{}\">{}</div>\
              <div class=\"deltas\">{} <span class=\"weak\">vs {}</span><br>{} <span class=\"weak\">vs {}</span></div>\
-             <div class=\"note\">{}</div>{}</div>",
+             <div class=\"note\">{}{}</div>{}</div>",
             escape(metric.label()),
             if low_confidence { " low" } else { "" },
             escape(&shown(metric, value)),
@@ -50,10 +50,27 @@ pub(super) fn kpi_section(html: &mut String, pack: &Pack<'_>) {
             delta_span(pack, metric, None, month.offset(-12)),
             format::month_short(month.offset(-12)),
             escape(&note),
+            if company_notes(pack, metric).next().is_some() {
+                " · <b>note below</b>"
+            } else {
+                ""
+            },
             sparkline(pack, metric),
         );
     }
     html.push_str("</div>\n");
+    // The notes written on the cards' values, right below the cards.
+    for metric in KPI_CARDS {
+        for written in company_notes(pack, metric) {
+            let _ = writeln!(
+                html,
+                "<p class=\"kpi-note\"><b>Note on {}:</b> {} <span class=\"weak\">— {}</span></p>",
+                escape(metric.label()),
+                escape(&written.text),
+                escape(&Report::note_byline(written))
+            );
+        }
+    }
 
     // The memo's KPI table: every company KPI against last month and last year.
     let _ = writeln!(
@@ -80,8 +97,50 @@ pub(super) fn kpi_section(html: &mut String, pack: &Pack<'_>) {
             delta_span(pack, metric, None, month.offset(-12)),
             standing_chip(standing),
         );
+        for written in company_notes(pack, metric) {
+            let _ = writeln!(
+                html,
+                "<tr class=\"note-row\"><td colspan=\"5\"><b>Note:</b> {} <span class=\"weak\">— {}</span></td></tr>",
+                escape(&written.text),
+                escape(&Report::note_byline(written))
+            );
+        }
     }
-    html.push_str("</tbody></table></div>\n");
+    html.push_str("</tbody></table>\n");
+    // Notes on departments' numbers this month, by KPI.
+    let department_notes: Vec<_> = pack
+        .report
+        .notes_of(month)
+        .into_iter()
+        .filter(|note| note.department.is_some())
+        .collect();
+    if !department_notes.is_empty() {
+        html.push_str("<h3>Notes on department figures</h3><ul class=\"notes\">");
+        for note in department_notes {
+            let label = Metric::from_name(&note.metric).map_or(note.metric.as_str(), |m| m.label());
+            let _ = write!(
+                html,
+                "<li><b>{} · {}:</b> {} <span class=\"weak\">— {}</span></li>",
+                escape(label),
+                escape(note.department.as_deref().unwrap_or_default()),
+                escape(&note.text),
+                escape(&Report::note_byline(note))
+            );
+        }
+        html.push_str("</ul>\n");
+    }
+    html.push_str("</div>\n");
+}
+
+/// The notes written on the company's value of `metric` in the pack's month.
+fn company_notes<'a>(
+    pack: &'a Pack<'_>,
+    metric: Metric,
+) -> impl Iterator<Item = &'a crate::escalations::store::Note> {
+    pack.report
+        .notes_of(pack.month)
+        .into_iter()
+        .filter(move |note| note.department.is_none() && note.metric == metric.name())
 }
 
 pub(super) fn standing_chip(standing: Option<Standing>) -> String {

@@ -34,6 +34,9 @@ section { margin-top: 28px; }
 .card .value.low { color: var(--weak); }
 .card .deltas { font-size: 11.5px; font-variant-numeric: tabular-nums; }
 .card .note { font-size: 11px; color: var(--weak); min-height: 15px; }
+.kpi-note { margin: 6px 0 0; padding: 4px 8px; font-size: 12px; border-left: 3px solid var(--accent, #2563eb); }
+tr.note-row td { font-size: 12px; padding-top: 0; border-top: none; }
+ul.notes { margin: 4px 0 12px 18px; padding: 0; font-size: 12px; }
 .card svg { display: block; width: 100%; height: 34px; margin-top: 4px; }
 .chip { display: inline-block; border-radius: 9px; padding: 0 7px; font-size: 10.5px; font-weight: 600; color: #fff; white-space: nowrap; }
 .chip.ok { background: var(--good); } .chip.watch { background: var(--watch); }
