@@ -21,6 +21,9 @@ trap 'rm -rf "$work"' EXIT
 cp "$binary" "$work/coo-dashboard"
 cp -r "${SCREENSHOT_DATA:-sample_data}" "$work/sample_data"  # SCREENSHOT_DATA: another folder
 rm -rf "$work/sample_data/.coo-dashboard"
+# A note on October's on-time rate, so the card's "Note" chip and the chart's diamond show.
+"$binary" notes "$work/sample_data" add on_time_rate 2026-10 \
+  "Two Data & Analytics deliveries moved to November at the client's request" --author "COO" > /dev/null
 mkdir -m 700 "$work/runtime" "$work/home"
 
 cat > "$work/shoot.sh" <<'EOF'
@@ -46,6 +49,22 @@ for theme in light dark; do
     sleep 1.5
     import -window root "$out/${prefix}${theme}_$((i + 1))_${views[$i]}.png"
   done
+  # The metric detail with its breakdown: Overview, then the fourth card of the first row (NPS
+  # where four fit, else the first card of the second row).
+  xdotool mousemove 60 "$nav_top" click 1
+  sleep 0.5
+  card_x=$((width * 7 / 8)); card_y=$((nav_top + 120))
+  [ "$width" -ge 1272 ] || { card_x=$((width / 3)); card_y=$((nav_top + 330)); }
+  xdotool mousemove "$card_x" "$card_y" click 1
+  sleep 0.3
+  xdotool mousemove $((width - 140)) $((height - 15))
+  sleep 2
+  import -window root "$out/${prefix}${theme}_10_metric.png"
+  # Further down the detail: the departments and the source rows behind the value.
+  xdotool mousemove $((width / 2)) $((height / 2)) click --repeat 30 --delay 20 5
+  xdotool mousemove $((width - 140)) $((height - 15))
+  sleep 1.5
+  import -window root "$out/${prefix}${theme}_11_metric_rows.png"
   kill "$app"
   wait "$app" || true
   rm -rf "$HOME/.local/share/coo-dashboard" "$HOME/.config/coo-dashboard"

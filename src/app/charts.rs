@@ -214,11 +214,14 @@ pub struct Outlook {
     pub target: Option<f64>,
     /// From the month after the last actual on.
     pub forecast: Vec<ForecastPoint>,
+    /// Months with a note on the value (SPEC §7), marked on the line.
+    pub noted: Vec<Month>,
 }
 
 /// A monthly series with its markers (low-confidence months hollow), the rule levels, the
 /// target as a solid line and the forecast as a dashed line over a filled band (the 80%
-/// interval) joined to the last actual, with the legend row above it.
+/// interval) joined to the last actual, months with a note as diamonds, with the legend row
+/// above it. Returns the month of the point clicked, if one was.
 #[allow(clippy::too_many_arguments)]
 pub fn metric_outlook_ui(
     ui: &mut egui::Ui,
@@ -229,7 +232,12 @@ pub fn metric_outlook_ui(
     band: Option<Band>,
     outlook: &Outlook,
     palette: &Palette,
-) {
+) -> Option<Month> {
+    let noted: Vec<[f64; 2]> = series
+        .iter()
+        .filter(|point| outlook.noted.contains(&point.month))
+        .filter_map(|point| point.value.map(|value| [month_x(point.month), value]))
+        .collect();
     let mut entries = vec![(metric.label(), palette.accent, Swatch::Line)];
     if series
         .iter()
@@ -253,13 +261,16 @@ pub fn metric_outlook_ui(
             Swatch::Block,
         ));
     }
+    if !noted.is_empty() {
+        entries.push(("Has a note", palette.warning, Swatch::Diamond));
+    }
     widgets::legend_ui(ui, &entries);
     let mut chart = fit_flat(trend_plot(id, height, metric.unit()), series);
     if let Some(target) = outlook.target {
         // A target far from the values still shows: the axis reaches it.
         chart = chart.include_y(target);
     }
-    chart.show(ui, |plot| {
+    let shown = chart.show(ui, |plot| {
         add_levels(plot, band, palette);
         if let Some(target) = outlook.target {
             plot.hline(HLine::new("Target", target).color(palette.good).width(1.5));
@@ -301,7 +312,23 @@ pub fn metric_outlook_ui(
         if let Some(low) = low {
             plot.points(low);
         }
+        if !noted.is_empty() {
+            plot.points(
+                Points::new("Has a note", PlotPoints::from(noted))
+                    .color(palette.warning)
+                    .radius(6.0)
+                    .filled(true)
+                    .shape(egui_plot::MarkerShape::Diamond),
+            );
+        }
+        plot.pointer_coordinate()
     });
+    let clicked = shown.response.clicked().then_some(shown.inner).flatten()?;
+    let month = x_month(clicked.x);
+    series
+        .iter()
+        .any(|point| point.month == month && point.value.is_some())
+        .then_some(month)
 }
 
 /// `plot` with room around a flat `series` (see [`flat_range`]).

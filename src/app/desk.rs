@@ -1,5 +1,6 @@
 //! The escalation workflow as the app holds it: the current state of each escalation and the
-//! audit trail of the one being looked at, over the data folder's SQLite store.
+//! audit trail of the one being looked at, over the data folder's SQLite store; and the notes
+//! on the numbers (SPEC §7), added and removed through the same store and thread.
 //!
 //! SQLite never runs on the UI thread. The store lives on a worker thread of its own; the UI
 //! sends it a job (read a history, record an action) and draws what it knows until the answer
@@ -12,7 +13,10 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
 
+use crate::escalations::store::Note;
 use crate::escalations::{AuditEntry, EscalationState, Status, Store, WorkflowAction, store};
+use crate::metrics::Metric;
+use crate::model::Month;
 
 /// What the worker is asked to do.
 enum Job {
@@ -20,6 +24,17 @@ enum Job {
     Apply {
         escalation_id: String,
         action: WorkflowAction,
+        actor: Option<String>,
+    },
+    AddNote {
+        metric: Metric,
+        month: Month,
+        department: Option<String>,
+        text: String,
+        actor: Option<String>,
+    },
+    RemoveNote {
+        id: i64,
         actor: Option<String>,
     },
 }
@@ -42,6 +57,12 @@ pub enum DeskEvent {
         escalation_id: String,
         error: String,
     },
+    /// A note is on disk.
+    NoteAdded(Note),
+    /// A note is marked removed on disk.
+    NoteRemoved(Note),
+    /// A note was not added or removed; nothing changed.
+    NoteNotSaved(String),
 }
 
 /// The worker's answer to one job.
@@ -51,6 +72,10 @@ enum Reply {
         escalation_id: String,
         action: WorkflowAction,
         outcome: Result<(EscalationState, Vec<AuditEntry>), String>,
+    },
+    Note {
+        added: bool,
+        outcome: Result<Note, String>,
     },
 }
 
@@ -141,16 +166,36 @@ impl EscalationDesk {
                 "the previous change to {escalation_id} is still being saved"
             ));
         }
-        let actor = std::env::var("USER")
-            .or_else(|_| std::env::var("USERNAME"))
-            .ok();
         self.send(Job::Apply {
             escalation_id: escalation_id.to_string(),
             action: action.clone(),
-            actor,
+            actor: actor(),
         })?;
         self.saving.insert(escalation_id.to_string());
         Ok(())
+    }
+
+    /// Sends a note to be added to `metric` × `month` × `department` (`None`: the company);
+    /// [`Self::poll`] says when it is on disk.
+    pub fn add_note(
+        &mut self,
+        metric: Metric,
+        month: Month,
+        department: Option<String>,
+        text: String,
+    ) -> Result<(), String> {
+        self.send(Job::AddNote {
+            metric,
+            month,
+            department,
+            text,
+            actor: actor(),
+        })
+    }
+
+    /// Sends the removal of note `id` (it stays in the file and its audit, marked removed).
+    pub fn remove_note(&mut self, id: i64) -> Result<(), String> {
+        self.send(Job::RemoveNote { id, actor: actor() })
     }
 
     /// Takes the answers that came back since the last frame.
@@ -191,6 +236,11 @@ impl EscalationDesk {
                         }),
                     }
                 }
+                Reply::Note { added, outcome } => events.push(match outcome {
+                    Ok(note) if added => DeskEvent::NoteAdded(note),
+                    Ok(note) => DeskEvent::NoteRemoved(note),
+                    Err(error) => DeskEvent::NoteNotSaved(error),
+                }),
             }
         }
         events
@@ -237,6 +287,34 @@ fn spawn_worker(state_file: PathBuf, wake: impl Fn() + Send + 'static) -> Option
                             outcome,
                         }
                     }
+                    Job::AddNote {
+                        metric,
+                        month,
+                        department,
+                        text,
+                        actor,
+                    } => Reply::Note {
+                        added: true,
+                        outcome: writable(&mut writer, &state_file).and_then(|store| {
+                            store
+                                .add_note(
+                                    metric,
+                                    month,
+                                    department.as_deref(),
+                                    &text,
+                                    actor.as_deref(),
+                                )
+                                .map_err(|error| error.to_string())
+                        }),
+                    },
+                    Job::RemoveNote { id, actor } => Reply::Note {
+                        added: false,
+                        outcome: writable(&mut writer, &state_file).and_then(|store| {
+                            store
+                                .remove_note(id, actor.as_deref())
+                                .map_err(|error| error.to_string())
+                        }),
+                    },
                 };
                 if reply_sender.send(reply).is_err() {
                     break;
@@ -271,13 +349,25 @@ fn record(
     action: &WorkflowAction,
     actor: Option<String>,
 ) -> Result<(EscalationState, Vec<AuditEntry>), String> {
-    let store = match writer {
-        Some(store) => store,
-        None => writer.insert(Store::open(state_file).map_err(|error| error.to_string())?),
-    };
+    let store = writable(writer, state_file)?;
     let state = store
         .apply(escalation_id, action, actor.as_deref())
         .map_err(|error| error.to_string())?;
     let entries = store.history(escalation_id).unwrap_or_default();
     Ok((state, entries))
+}
+
+/// The store opened for writing, opened (and created) on the first change.
+fn writable<'w>(writer: &'w mut Option<Store>, state_file: &Path) -> Result<&'w mut Store, String> {
+    match writer {
+        Some(store) => Ok(store),
+        None => Ok(writer.insert(Store::open(state_file).map_err(|error| error.to_string())?)),
+    }
+}
+
+/// Who the change is recorded as: the login name.
+fn actor() -> Option<String> {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .ok()
 }

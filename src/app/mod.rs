@@ -9,6 +9,7 @@
 mod charts;
 mod desk;
 pub mod dialogs;
+mod drill;
 pub mod export;
 pub mod format;
 mod loader;
@@ -33,6 +34,7 @@ use crate::metrics::Metric;
 use crate::model::{DepartmentId, Month};
 use desk::{DeskEvent, EscalationDesk};
 use dialogs::{FolderPicker, PathEntry, Picked};
+use drill::{Drill, DrillKey};
 use export::{ExportKind, SavePicker, SaveRequest};
 use loader::{LoadJob, LoadOutcome, LoadRequest};
 use prepared::Prepared;
@@ -161,6 +163,17 @@ pub enum Command {
         escalation_id: String,
         action: WorkflowAction,
     },
+    /// Add a note to a value (SPEC §7); `department: None` is the company.
+    AddNote {
+        metric: Metric,
+        month: Month,
+        department: Option<DepartmentId>,
+        text: String,
+    },
+    /// Remove a note (it stays in the state file and its audit, marked removed).
+    RemoveNote(i64),
+    /// Say something in the status bar ("Copied 41 rows as CSV.").
+    Notify(String),
 }
 
 /// A message the status bar shows.
@@ -199,6 +212,9 @@ pub struct App {
     screenshot: Option<Receiver<(PathBuf, Result<(), String>)>>,
     views: ViewStates,
     desk: EscalationDesk,
+    /// The breakdown of the value the metric detail shows (SPEC §7), worked out off the UI
+    /// thread.
+    drill: Drill,
 }
 
 impl App {
@@ -233,6 +249,7 @@ impl App {
             screenshot: None,
             views: ViewStates::default(),
             desk: EscalationDesk::default(),
+            drill: Drill::default(),
         };
         // The metric detail needs its focus, and another folder than last time starts on its
         // Overview rather than on the view used with that one.
@@ -281,6 +298,11 @@ impl App {
     /// answered (and its answer taken by a frame).
     pub fn is_store_idle(&self) -> bool {
         self.desk.is_idle()
+    }
+
+    /// Whether no breakdown is being worked out (the tests wait for this).
+    pub fn is_breakdown_idle(&self) -> bool {
+        self.drill.is_idle()
     }
 
     pub fn selected_month(&self) -> Option<Month> {
@@ -375,6 +397,20 @@ impl App {
             department: self.department,
             palette,
         };
+        let drill_key = match (self.state.view, self.focus) {
+            (View::Metric, Some(focus)) => {
+                let key = DrillKey {
+                    metric: focus.metric,
+                    month,
+                    department: focus.department,
+                };
+                let wake = self.ctx.clone();
+                self.drill
+                    .want(prepared, key, move || wake.request_repaint());
+                Some(key)
+            }
+            _ => None,
+        };
         // Both ways: what is still wider than the window (a wide table) scrolls, never cut off.
         egui::ScrollArea::both()
             .auto_shrink([false, false])
@@ -397,9 +433,19 @@ impl App {
                     &mut self.views.data_filter,
                     commands,
                 ),
-                View::Metric => match self.focus {
-                    Some(focus) => views::metric_ui(ui, &ctx, focus, self.metric_from, commands),
-                    None => views::overview_ui(ui, &ctx, commands),
+                View::Metric => match (self.focus, drill_key) {
+                    (Some(focus), Some(key)) => views::metric_ui(
+                        ui,
+                        &ctx,
+                        views::MetricDetail {
+                            focus,
+                            from: self.metric_from,
+                            breakdown: self.drill.breakdown(key),
+                        },
+                        &mut self.views.note_draft,
+                        commands,
+                    ),
+                    _ => views::overview_ui(ui, &ctx, commands),
                 },
             });
     }
@@ -476,6 +522,7 @@ impl App {
     /// Takes what the loader, the folder watch and the folder dialog have finished.
     fn poll_background(&mut self) {
         self.take_desk_answers();
+        self.drill.poll();
         if let Some(outcome) = self.job.as_ref().and_then(LoadJob::poll) {
             self.job = None;
             self.finish_load(outcome);
@@ -698,6 +745,8 @@ impl App {
                     let _ = self.desk.load_history(&selected);
                 }
                 self.load_error = None;
+                // A breakdown of the data read before is of nothing shown any more.
+                self.drill = Drill::default();
                 self.prepared = Some(prepared);
             }
             LoadOutcome::Failed(message) => {
@@ -889,6 +938,27 @@ impl App {
                     self.notify(format!("Not saved: {error}."), true);
                 }
             }
+            Command::AddNote {
+                metric,
+                month,
+                department,
+                text,
+            } => {
+                let Some(prepared) = self.prepared.as_deref() else {
+                    return;
+                };
+                let department =
+                    department.map(|id| prepared.dataset.departments.name(id).to_string());
+                if let Err(error) = self.desk.add_note(metric, month, department, text) {
+                    self.notify(format!("The note was not saved: {error}."), true);
+                }
+            }
+            Command::RemoveNote(id) => {
+                if let Err(error) = self.desk.remove_note(id) {
+                    self.notify(format!("The note was not removed: {error}."), true);
+                }
+            }
+            Command::Notify(text) => self.notify(text, false),
         }
     }
 
@@ -938,6 +1008,22 @@ impl App {
                     format!("The history of {escalation_id} could not be read ({error})."),
                     true,
                 ),
+                DeskEvent::NoteAdded(note) => {
+                    self.notify(format!("Note added to {}.", note.subject()), false);
+                    self.views.note_draft.clear();
+                    if let Some(prepared) = self.prepared.as_deref_mut() {
+                        prepared.notes.push(note);
+                    }
+                }
+                DeskEvent::NoteRemoved(note) => {
+                    self.notify(format!("Note removed from {}.", note.subject()), false);
+                    if let Some(prepared) = self.prepared.as_deref_mut() {
+                        prepared.notes.retain(|kept| kept.id != note.id);
+                    }
+                }
+                DeskEvent::NoteNotSaved(error) => {
+                    self.notify(format!("The note was not saved: {error}."), true)
+                }
             }
         }
     }

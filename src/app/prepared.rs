@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveDate;
@@ -81,8 +82,10 @@ pub struct Prepared {
     pub data_dir: PathBuf,
     /// The folder's fingerprint when the load started (see [`super::watcher`]).
     pub fingerprint: u64,
-    pub dataset: Dataset,
-    pub metrics: MetricTable,
+    /// Shared with the breakdown thread (see `App`'s drill-down), which reads it off the UI
+    /// thread.
+    pub dataset: Arc<Dataset>,
+    pub metrics: Arc<MetricTable>,
     pub as_of: NaiveDate,
     /// Months with actuals, oldest first; the month picker offers these.
     pub months: Vec<Month>,
@@ -283,8 +286,8 @@ impl Prepared {
             freshness,
             goals,
             forecasts,
-            dataset,
-            metrics,
+            dataset: Arc::new(dataset),
+            metrics: Arc::new(metrics),
             as_of,
             months,
             departments,
@@ -463,7 +466,31 @@ impl Prepared {
         } else {
             Vec::new()
         };
-        crate::app::charts::Outlook { target, forecast }
+        let noted = self
+            .notes
+            .iter()
+            .filter(|note| note.metric == metric.name())
+            .filter_map(|note| note.month.parse::<Month>().ok())
+            .filter(|&month| self.notes_on(metric, department, month).next().is_some())
+            .collect();
+        crate::app::charts::Outlook {
+            target,
+            forecast,
+            noted,
+        }
+    }
+
+    /// The notes that stand on `metric` × `month` × `department` (`None`: the company).
+    pub fn notes_on(
+        &self,
+        metric: Metric,
+        department: Option<DepartmentId>,
+        month: Month,
+    ) -> impl Iterator<Item = &crate::escalations::store::Note> {
+        let name = department.map(|id| self.dataset.departments.name(id));
+        self.notes
+            .iter()
+            .filter(move |note| note.is_on(metric, month, name))
     }
 
     /// The series restricted to the `count` months ending with `last`.

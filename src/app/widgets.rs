@@ -50,6 +50,9 @@ pub struct CardData<'a> {
     pub goal: Option<(String, TargetStatus)>,
     /// Where the goal's period lands: "Forecast Dec 2026: 5.8% (4.6%–6.9%)".
     pub forecast: Option<String>,
+    /// The notes on the value (SPEC §7), oldest first: a "Note" chip, and their text in the
+    /// hover.
+    pub notes: Vec<&'a str>,
 }
 
 /// A clickable KPI card of exactly `size`. Its accessible name is the metric's label, so tests
@@ -127,12 +130,20 @@ pub fn kpi_card_ui(ui: &mut Ui, card: &CardData<'_>, palette: &Palette, size: Ve
         chip_right = chip.min.x - 6.0;
     }
     if card.incomplete {
-        chip_shape(
+        let chip = chip_shape(
             &painter,
             pos2(chip_right, y - 1.0),
             "Incomplete",
             palette.neutral,
         );
+        chip_right = chip.min.x - 6.0;
+    }
+    if !card.notes.is_empty() {
+        let text = match card.notes.len() {
+            1 => "Note".to_string(),
+            n => format!("{n} notes"),
+        };
+        chip_shape(&painter, pos2(chip_right, y - 1.0), &text, palette.accent);
     }
     y += 24.0;
 
@@ -271,10 +282,15 @@ pub fn kpi_card_ui(ui: &mut Ui, card: &CardData<'_>, palette: &Palette, size: Ve
         .as_ref()
         .map(|forecast| format!(" {forecast}."))
         .unwrap_or_default();
-    // The hover text is also the node's accessible description: the goal and forecast reach
-    // screen readers (and tests) that way.
+    let notes: String = card
+        .notes
+        .iter()
+        .map(|note| format!(" Note: {note}"))
+        .collect();
+    // The hover text is also the node's accessible description: the goal, forecast and notes
+    // reach screen readers (and tests) that way.
     response.on_hover_text(format!(
-        "{label}: {value_text}.{goal}{forecast} Click for the detail."
+        "{label}: {value_text}.{goal}{forecast}{notes} Click for the detail."
     ))
 }
 
@@ -509,6 +525,7 @@ pub enum Swatch {
     Dashed,
     Block,
     HollowPoint,
+    Diamond,
 }
 
 /// A legend row above a chart, so that no legend box covers the data.
@@ -543,6 +560,16 @@ pub fn legend_ui(ui: &mut Ui, entries: &[(&str, Color32, Swatch)]) {
                 }
                 Swatch::HollowPoint => {
                     painter.circle_stroke(rect.center(), 4.0, Stroke::new(1.5, *color));
+                }
+                Swatch::Diamond => {
+                    let c = rect.center();
+                    let points = vec![
+                        pos2(c.x, c.y - 5.0),
+                        pos2(c.x + 5.0, c.y),
+                        pos2(c.x, c.y + 5.0),
+                        pos2(c.x - 5.0, c.y),
+                    ];
+                    painter.add(Shape::convex_polygon(points, *color, Stroke::NONE));
                 }
             }
             ui.label(RichText::new(*name).size(12.0).weak());

@@ -125,18 +125,27 @@ fn wait_until_loaded(harness: &mut Harness<'_, Fixture>) {
     );
 }
 
-/// Steps frames until the escalation store's thread has answered everything sent to it (it
-/// writes off the UI thread), for at most ten seconds.
-fn wait_for_store(harness: &mut Harness<'_, Fixture>) {
+/// Steps frames until `done` holds of the app, for at most ten seconds, then lets the UI settle.
+fn step_until(harness: &mut Harness<'_, Fixture>, done: fn(&App) -> bool, what: &str) {
     for _ in 0..1000 {
         harness.step();
-        if app(harness).is_store_idle() {
+        if done(app(harness)) {
             harness.run();
             return;
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
-    panic!("the escalation store did not answer within ten seconds");
+    panic!("{what} within ten seconds");
+}
+
+/// Steps frames until the escalation store's thread has answered everything sent to it (it
+/// writes off the UI thread).
+fn wait_for_store(harness: &mut Harness<'_, Fixture>) {
+    step_until(
+        harness,
+        App::is_store_idle,
+        "the escalation store did not answer",
+    );
 }
 
 /// What the core computes for `folder`, as the report would.
@@ -1392,4 +1401,179 @@ fn a_target_changed_in_the_goals_view_changes_the_card_and_the_settings_keep_eve
         .unwrap_or_default()
         .to_string();
     assert!(description.contains("Target 5.0%: met"), "{description}");
+}
+
+/// Steps frames until the breakdown of the value shown has been worked out (off the UI
+/// thread).
+fn wait_for_breakdown(harness: &mut Harness<'_, Fixture>) {
+    // The click is applied after its frame and the breakdown asked for in the next.
+    harness.step();
+    step_until(
+        harness,
+        App::is_breakdown_idle,
+        "the breakdown was not worked out",
+    );
+}
+
+/// The text of the label that contains `part`.
+fn label_containing(harness: &Harness<'_, Fixture>, part: &str) -> String {
+    // A label's text is its accessible value.
+    harness
+        .get_by_label_contains(part)
+        .accesskit_node()
+        .value()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn a_card_then_a_department_shows_the_rows_behind_the_value_and_copies_them() {
+    let folder = copy_of_sample_data();
+    // Tall enough that the department table and the rows are on screen without scrolling.
+    let mut harness = open_app_at(folder.path(), egui::vec2(1440.0, 1800.0));
+    // Click 1: the NPS card. docs/sample_data.md, company 2026-10: 97 responses, 48 promoters,
+    // 26 detractors, so 23 passives and 100 × (48 − 26) / 97 = 22.7.
+    harness.get_by_label("NPS").click();
+    wait_for_breakdown(&mut harness);
+    let arithmetic = label_containing(&harness, "= 100 × (promoters");
+    assert!(
+        arithmetic.starts_with("NPS 22.7")
+            && arithmetic
+                .contains("= 100 × (promoters 48 − detractors 26) / 97 answers (passives 23)"),
+        "{arithmetic}"
+    );
+    assert!(harness.query_by_label("97 rows from nps exports").is_some());
+
+    // Click 2: Consulting in the department table; its rows replace the company's. Of
+    // October's 26 detractors 11 are Consulting clients (docs/sample_data.md).
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Link, "Consulting")
+        .click();
+    wait_for_breakdown(&mut harness);
+    assert!(
+        harness
+            .query_by_label_contains("Consulting · October 2026")
+            .is_some(),
+        "the detail is Consulting's"
+    );
+    let arithmetic = label_containing(&harness, "= 100 × (promoters");
+    assert!(arithmetic.contains("− detractors 11)"), "{arithmetic}");
+    let (dataset, _, month) = core(folder.path());
+    let consulting = dataset.departments.find("Consulting");
+    let answers = dataset
+        .nps
+        .iter()
+        .filter(|row| Month::of(row.date) == month && row.department == consulting)
+        .count();
+    assert!(answers > 11 && answers < 97, "{answers}");
+    assert!(
+        harness
+            .query_by_label(&format!("{answers} rows from nps exports"))
+            .is_some()
+    );
+    // The rows themselves: the file each came from.
+    assert!(
+        harness
+            .query_all_by_label("surveys/nps_export_2025-05_2026-10.csv")
+            .count()
+            > 0
+    );
+
+    harness.get_by_label("Copy as CSV").click();
+    harness.run();
+    let copied = format!("Copied {answers} rows as CSV.");
+    assert!(
+        app(&harness)
+            .notices()
+            .iter()
+            .any(|notice| notice.text == copied),
+        "{:?}",
+        app(&harness).notices()
+    );
+}
+
+#[test]
+fn a_note_added_in_the_detail_shows_on_the_card_is_kept_and_goes_into_the_pack() {
+    let folder = copy_of_sample_data();
+    let target = tempfile::tempdir().expect("temp dir");
+    let mut harness = open_app_saving_into(folder.path(), target.path());
+    let text = "Detractors after the Consulting price rise; calls booked";
+    harness.get_by_label("NPS").click();
+    wait_for_breakdown(&mut harness);
+    assert!(
+        harness
+            .query_by_label_contains("No note on October 2026")
+            .is_some()
+    );
+    let field = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Note");
+    field.focus();
+    field.type_text(text);
+    harness.run();
+    harness.get_by_label("Add note").click();
+    harness.run();
+    wait_for_store(&mut harness);
+    assert!(
+        harness.query_by_label(text).is_some(),
+        "the note is listed: {:?}",
+        app(&harness).notices()
+    );
+    assert!(
+        harness.query_by_label("Has a note").is_some(),
+        "the chart marks it"
+    );
+
+    harness.get_by_label("Back to overview").click();
+    harness.run();
+    let description = harness
+        .get_by_label("NPS")
+        .accesskit_node()
+        .description()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        description.contains(&format!("Note: {text}")),
+        "{description}"
+    );
+    // Another card has no note.
+    let other = harness
+        .get_by_label("EBITDA margin")
+        .accesskit_node()
+        .description()
+        .unwrap_or_default()
+        .to_string();
+    assert!(!other.contains("Note:"), "{other}");
+
+    // On disk with its author, and in the board pack under the KPI.
+    let notes = Store::open(&store::default_path(folder.path()))
+        .unwrap()
+        .notes()
+        .unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(
+        (
+            notes[0].metric.as_str(),
+            notes[0].month.as_str(),
+            notes[0].department.as_deref()
+        ),
+        ("nps", "2026-10", None)
+    );
+    click_export(&mut harness, "Board pack (HTML)…");
+    wait_for_export(&mut harness);
+    let html = std::fs::read_to_string(target.path().join("board-pack-2026-10.html")).unwrap();
+    assert!(html.contains(text), "the pack prints the note");
+
+    // Removed from the detail: gone from the card, kept in the file as removed.
+    harness.get_by_label("NPS").click();
+    wait_for_breakdown(&mut harness);
+    harness.get_by_label("Remove").click();
+    harness.run();
+    wait_for_store(&mut harness);
+    assert!(harness.query_by_label(text).is_none());
+    assert!(
+        Store::open(&store::default_path(folder.path()))
+            .unwrap()
+            .notes()
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -10,7 +10,7 @@ use crate::app::widgets::Swatch;
 use crate::app::{charts, format, widgets};
 use crate::metrics::{MIN_CONFIDENT_RESPONSES, Metric, Unit};
 
-pub fn customers_ui(ui: &mut Ui, ctx: &ViewContext<'_>, _commands: &mut Vec<Command>) {
+pub fn customers_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command>) {
     widgets::view_header_ui(ui, "Customers", &ctx.context_line());
     figures_ui(
         ui,
@@ -31,7 +31,7 @@ pub fn customers_ui(ui: &mut Ui, ctx: &ViewContext<'_>, _commands: &mut Vec<Comm
             |ui| breakdown_ui(ui, ctx),
         );
         widgets::section(&mut columns[1], &ctx.palette, "NPS", |ui| {
-            rate_trend_ui(ui, ctx, Metric::Nps, "nps trend")
+            rate_trend_ui(ui, ctx, commands, Metric::Nps, "nps trend")
         });
     });
     ui.add_space(8.0);
@@ -40,7 +40,7 @@ pub fn customers_ui(ui: &mut Ui, ctx: &ViewContext<'_>, _commands: &mut Vec<Comm
             &mut columns[0],
             &ctx.palette,
             "CSAT (share of satisfied ratings)",
-            |ui| rate_trend_ui(ui, ctx, Metric::Csat, "csat trend"),
+            |ui| rate_trend_ui(ui, ctx, commands, Metric::Csat, "csat trend"),
         );
         widgets::section(&mut columns[1], &ctx.palette, "Churn and retention", |ui| {
             churn_ui(ui, ctx)
@@ -183,7 +183,13 @@ fn breakdown_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
         });
 }
 
-fn rate_trend_ui(ui: &mut Ui, ctx: &ViewContext<'_>, metric: Metric, id: &str) {
+fn rate_trend_ui(
+    ui: &mut Ui,
+    ctx: &ViewContext<'_>,
+    commands: &mut Vec<Command>,
+    metric: Metric,
+    id: &str,
+) {
     let series = ctx
         .prepared
         .series_window(metric, ctx.department, ctx.month, 18);
@@ -193,7 +199,9 @@ fn rate_trend_ui(ui: &mut Ui, ctx: &ViewContext<'_>, metric: Metric, id: &str) {
     }
     let band = ctx.prepared.status.band(metric, ctx.department);
     let outlook = ctx.prepared.outlook(metric, ctx.department, ctx.month);
-    charts::metric_outlook_ui(ui, id, 206.0, metric, series, band, &outlook, &ctx.palette);
+    let clicked =
+        charts::metric_outlook_ui(ui, id, 206.0, metric, series, band, &outlook, &ctx.palette);
+    super::open_point(ctx, commands, metric, clicked);
 }
 
 fn churn_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {

@@ -13,7 +13,7 @@ use crate::app::widgets::Swatch;
 use crate::app::{charts, format, widgets};
 use crate::metrics::{Metric, Unit};
 
-pub fn delivery_ui(ui: &mut Ui, ctx: &ViewContext<'_>, _commands: &mut Vec<Command>) {
+pub fn delivery_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command>) {
     widgets::view_header_ui(ui, "Delivery", &ctx.context_line());
     if ctx.prepared.deliveries.is_empty() {
         ui.label(RichText::new("No deliveries export in this folder. Add a project list with id, department and due date columns.").weak());
@@ -32,7 +32,7 @@ pub fn delivery_ui(ui: &mut Ui, ctx: &ViewContext<'_>, _commands: &mut Vec<Comma
 
     ui.columns(2, |columns| {
         widgets::section(&mut columns[0], &ctx.palette, "On-time rate", |ui| {
-            on_time_trend_ui(ui, ctx)
+            on_time_trend_ui(ui, ctx, commands)
         });
         widgets::section(
             &mut columns[1],
@@ -74,7 +74,7 @@ pub fn delivery_ui(ui: &mut Ui, ctx: &ViewContext<'_>, _commands: &mut Vec<Comma
     });
 }
 
-fn on_time_trend_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
+fn on_time_trend_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command>) {
     let series = ctx
         .prepared
         .series_window(Metric::OnTimeRate, ctx.department, ctx.month, 18);
@@ -82,7 +82,7 @@ fn on_time_trend_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
     let outlook = ctx
         .prepared
         .outlook(Metric::OnTimeRate, ctx.department, ctx.month);
-    charts::metric_outlook_ui(
+    let clicked = charts::metric_outlook_ui(
         ui,
         "on-time trend",
         200.0,
@@ -92,6 +92,7 @@ fn on_time_trend_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
         &outlook,
         &ctx.palette,
     );
+    super::open_point(ctx, commands, Metric::OnTimeRate, clicked);
 }
 
 fn due_chart_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {

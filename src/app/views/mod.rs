@@ -20,7 +20,7 @@ pub use departments::departments_ui;
 pub use escalations::{EscalationFilters, escalations_ui};
 pub use finance::finance_ui;
 pub use goals::{GoalEdits, goals_ui};
-pub use metric::metric_ui;
+pub use metric::{MetricDetail, metric_ui};
 pub use overview::overview_ui;
 pub use productivity::productivity_ui;
 
@@ -172,6 +172,24 @@ impl ViewContext<'_> {
     }
 }
 
+/// A chart point clicked opens that month's value in the metric detail, with its breakdown.
+pub fn open_point(
+    ctx: &ViewContext<'_>,
+    commands: &mut Vec<Command>,
+    metric: Metric,
+    clicked: Option<Month>,
+) {
+    if let Some(month) = clicked {
+        if month != ctx.month {
+            commands.push(Command::SelectMonth(month));
+        }
+        commands.push(Command::ShowMetric(MetricFocus {
+            metric,
+            department: ctx.department,
+        }));
+    }
+}
+
 /// The views' own edit buffers and filters, kept between frames but not saved.
 #[derive(Debug, Default)]
 pub struct ViewStates {
@@ -180,6 +198,8 @@ pub struct ViewStates {
     pub data_filter: String,
     pub escalations: EscalationFilters,
     pub goals: GoalEdits,
+    /// The note being written in the metric detail.
+    pub note_draft: String,
 }
 
 /// A strip of headline figures: each metric's value for the month with its change against the

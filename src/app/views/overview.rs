@@ -102,6 +102,11 @@ pub fn card_data<'a>(ctx: &ViewContext<'a>, metric: Metric) -> CardData<'a> {
             .map(|(goal, row)| (crate::report::goals::card_goal(goal, row), row.status))
             .and_then(|(text, status)| status.map(|status| (text, status))),
         forecast: goal.and_then(|(goal, _)| crate::report::goals::card_forecast(goal, ctx.month)),
+        notes: ctx
+            .prepared
+            .notes_on(metric, ctx.department, ctx.month)
+            .map(|note| note.text.as_str())
+            .collect(),
         // No value, no verdict: an empty card gets no green edge.
         status: value.and(
             ctx.prepared
