@@ -323,12 +323,20 @@ pub fn metric_outlook_ui(
         }
         plot.pointer_coordinate()
     });
-    let clicked = shown.response.clicked().then_some(shown.inner).flatten()?;
-    let month = x_month(clicked.x);
+    let month = clicked_month(&shown)?;
     series
         .iter()
         .any(|point| point.month == month && point.value.is_some())
         .then_some(month)
+}
+
+/// The month under the pointer when a monthly chart was clicked (its `show` returned
+/// `plot.pointer_coordinate()`).
+pub fn clicked_month(
+    shown: &egui_plot::PlotResponse<Option<egui_plot::PlotPoint>>,
+) -> Option<Month> {
+    let at = shown.response.clicked().then_some(shown.inner).flatten()?;
+    Some(x_month(at.x))
 }
 
 /// `plot` with room around a flat `series` (see [`flat_range`]).

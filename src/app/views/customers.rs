@@ -28,7 +28,7 @@ pub fn customers_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Comma
             &mut columns[0],
             &ctx.palette,
             "NPS answers: promoters, passives, detractors",
-            |ui| breakdown_ui(ui, ctx),
+            |ui| breakdown_ui(ui, ctx, commands),
         );
         widgets::section(&mut columns[1], &ctx.palette, "NPS", |ui| {
             rate_trend_ui(ui, ctx, commands, Metric::Nps, "nps trend")
@@ -43,7 +43,7 @@ pub fn customers_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Comma
             |ui| rate_trend_ui(ui, ctx, commands, Metric::Csat, "csat trend"),
         );
         widgets::section(&mut columns[1], &ctx.palette, "Churn and retention", |ui| {
-            churn_ui(ui, ctx)
+            churn_ui(ui, ctx, commands)
         });
     });
     // Help-desk channels are not departments (SPEC §1): CSAT per channel stands on its own.
@@ -103,7 +103,7 @@ fn channels_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
         });
 }
 
-fn breakdown_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
+fn breakdown_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command>) {
     let months = ctx.last_twelve_months();
     let palette = &ctx.palette;
     let mut promoters = Vec::new();
@@ -173,14 +173,16 @@ fn breakdown_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
         ));
     }
     widgets::legend_ui(ui, &entries);
-    charts::trend_plot("nps breakdown", 206.0, Unit::Rate)
+    let shown = charts::trend_plot("nps breakdown", 206.0, Unit::Rate)
         .include_y(0.0)
         .include_y(1.0)
         .show(ui, |plot| {
             plot.bar_chart(detractor_chart);
             plot.bar_chart(passive_chart);
             plot.bar_chart(promoter_chart);
+            plot.pointer_coordinate()
         });
+    super::open_point(ctx, commands, Metric::Nps, charts::clicked_month(&shown));
 }
 
 fn rate_trend_ui(
@@ -204,7 +206,7 @@ fn rate_trend_ui(
     super::open_point(ctx, commands, metric, clicked);
 }
 
-fn churn_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
+fn churn_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command>) {
     let churn = ctx
         .prepared
         .series_window(Metric::ChurnRate, ctx.department, ctx.month, 18);
@@ -224,7 +226,7 @@ fn churn_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
     }
     entries.extend(charts::level_entries(band, palette));
     widgets::legend_ui(ui, &entries);
-    charts::trend_plot("churn trend", 184.0, Unit::Rate)
+    let shown = charts::trend_plot("churn trend", 184.0, Unit::Rate)
         .include_y(0.0)
         .show(ui, |plot| {
             charts::add_levels(plot, band, palette);
@@ -236,7 +238,14 @@ fn churn_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
                     palette.secondary,
                 ));
             }
+            plot.pointer_coordinate()
         });
+    super::open_point(
+        ctx,
+        commands,
+        Metric::ChurnRate,
+        charts::clicked_month(&shown),
+    );
     let retention = ctx
         .prepared
         .metrics

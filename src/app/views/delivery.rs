@@ -38,7 +38,7 @@ pub fn delivery_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Comman
             &mut columns[1],
             &ctx.palette,
             "Deliverables due per month",
-            |ui| due_chart_ui(ui, ctx),
+            |ui| due_chart_ui(ui, ctx, commands),
         );
     });
     ui.add_space(8.0);
@@ -95,7 +95,7 @@ fn on_time_trend_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Comma
     super::open_point(ctx, commands, Metric::OnTimeRate, clicked);
 }
 
-fn due_chart_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
+fn due_chart_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command>) {
     let months = ctx.last_twelve_months();
     let counts: Vec<_> = months
         .iter()
@@ -133,13 +133,20 @@ fn due_chart_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
             ("Not delivered", palette.bad, Swatch::Block),
         ],
     );
-    charts::trend_plot("deliverables due chart", 200.0, Unit::Count)
+    let shown = charts::trend_plot("deliverables due chart", 200.0, Unit::Count)
         .include_y(0.0)
         .show(ui, |plot| {
             plot.bar_chart(on_time);
             plot.bar_chart(late);
             plot.bar_chart(overdue);
+            plot.pointer_coordinate()
         });
+    super::open_point(
+        ctx,
+        commands,
+        Metric::DeliverablesDue,
+        charts::clicked_month(&shown),
+    );
 }
 
 fn deliveries_table_ui(ui: &mut Ui, ctx: &ViewContext<'_>, id: &str, lines: &[&DeliveryLine]) {

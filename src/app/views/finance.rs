@@ -42,7 +42,7 @@ pub fn finance_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command
             &ctx.palette,
             "Revenue, costs and EBITDA",
             |ui| {
-                trend_ui(ui, ctx);
+                trend_ui(ui, ctx, commands);
             },
         );
     });
@@ -163,7 +163,7 @@ fn bridge_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
         });
 }
 
-fn trend_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
+fn trend_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command>) {
     let revenue = ctx
         .prepared
         .series_window(Metric::Revenue, ctx.department, ctx.month, 18);
@@ -200,11 +200,14 @@ fn trend_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
             ("EBITDA", ctx.palette.good, Swatch::Line),
         ],
     );
-    charts::trend_plot("finance trend", 214.0, Unit::Money).show(ui, |plot| {
+    let shown = charts::trend_plot("finance trend", 214.0, Unit::Money).show(ui, |plot| {
         plot.line(charts::series_line("Revenue", revenue, ctx.palette.revenue));
         plot.line(charts::series_line("Costs", &costs, ctx.palette.cost));
         plot.line(charts::series_line("EBITDA", ebitda, ctx.palette.good));
+        plot.pointer_coordinate()
     });
+    // A month clicked opens its EBITDA, whose breakdown has revenue and costs too.
+    super::open_point(ctx, commands, Metric::Ebitda, charts::clicked_month(&shown));
 }
 
 fn department_table_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command>) {

@@ -136,19 +136,25 @@ pub fn metric_ui(
     });
     ui.add_space(8.0);
 
-    ui.columns(2, |columns| {
-        widgets::section(
-            &mut columns[0],
-            &ctx.palette,
-            &format!("By department, {}", format::month_short(ctx.month)),
-            |ui| {
-                department_table_ui(ui, ctx, focus, commands);
-            },
-        );
-        widgets::section(&mut columns[1], &ctx.palette, "Escalations", |ui| {
-            super::escalations::metric_escalations_ui(ui, ctx, focus, commands);
-        });
-    });
+    // Side by side when both fit, else the escalations below (a narrow department table would
+    // push the page wider than the window).
+    widgets::two_panes(
+        ui,
+        commands,
+        |ui, commands| {
+            widgets::section(
+                ui,
+                &ctx.palette,
+                &format!("By department, {}", format::month_short(ctx.month)),
+                |ui| department_table_ui(ui, ctx, focus, commands),
+            );
+        },
+        |ui, commands| {
+            widgets::section(ui, &ctx.palette, "Escalations", |ui| {
+                super::escalations::metric_escalations_ui(ui, ctx, focus, commands);
+            });
+        },
+    );
     ui.add_space(8.0);
     widgets::section(ui, &ctx.palette, "Source rows", |ui| {
         source_rows_ui(ui, breakdown, commands);
@@ -323,6 +329,7 @@ fn source_table_ui(ui: &mut Ui, table: &SourceTable) {
     // Wide kinds (a delivery has ten fields) scroll sideways inside the section.
     egui::ScrollArea::horizontal()
         .id_salt(("breakdown rows", table.kind))
+        .auto_shrink([false, true])
         .show(ui, |ui| {
             TableBuilder::new(ui)
                 .id_salt(("breakdown table", table.kind))

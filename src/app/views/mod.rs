@@ -179,7 +179,8 @@ pub fn open_point(
     metric: Metric,
     clicked: Option<Month>,
 ) {
-    if let Some(month) = clicked {
+    // A month outside the data (the forecast's, an empty axis) has nothing to break down.
+    if let Some(month) = clicked.filter(|month| ctx.prepared.months.contains(month)) {
         if month != ctx.month {
             commands.push(Command::SelectMonth(month));
         }

@@ -31,7 +31,7 @@ pub fn productivity_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Co
             by_department_ui(ui, ctx, band)
         });
         widgets::section(&mut columns[1], &ctx.palette, "Utilization trend", |ui| {
-            trend_ui(ui, ctx, band)
+            trend_ui(ui, ctx, band, commands)
         });
     });
     ui.add_space(8.0);
@@ -193,7 +193,7 @@ fn by_department_ui(ui: &mut Ui, ctx: &ViewContext<'_>, band: (f64, f64)) {
         });
 }
 
-fn trend_ui(ui: &mut Ui, ctx: &ViewContext<'_>, band: (f64, f64)) {
+fn trend_ui(ui: &mut Ui, ctx: &ViewContext<'_>, band: (f64, f64), commands: &mut Vec<Command>) {
     let series = ctx
         .prepared
         .series_window(Metric::Utilization, ctx.department, ctx.month, 18);
@@ -209,7 +209,7 @@ fn trend_ui(ui: &mut Ui, ctx: &ViewContext<'_>, band: (f64, f64)) {
             ),
         ],
     );
-    charts::trend_plot("utilization trend", 200.0, Unit::Rate)
+    let shown = charts::trend_plot("utilization trend", 200.0, Unit::Rate)
         .include_y(band.0 - 0.05)
         .include_y(band.1 + 0.02)
         .show(ui, |plot| {
@@ -217,7 +217,14 @@ fn trend_ui(ui: &mut Ui, ctx: &ViewContext<'_>, band: (f64, f64)) {
             plot.line(charts::series_line(&label, series, ctx.palette.accent));
             let (points, _) = charts::series_markers(&label, series, ctx.palette.accent);
             plot.points(points);
+            plot.pointer_coordinate()
         });
+    super::open_point(
+        ctx,
+        commands,
+        Metric::Utilization,
+        charts::clicked_month(&shown),
+    );
 }
 
 fn table_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command>) {
