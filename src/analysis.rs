@@ -456,6 +456,21 @@ impl Basis<'_> {
         latest_comments: &HashMap<String, AuditEntry>,
         month: Month,
     ) -> String {
+        // Each KPI card's arithmetic, so that a number of the pack leads to its rows (SPEC §7).
+        let workings: Vec<(crate::metrics::Metric, String)> = report::KPI_CARDS
+            .iter()
+            .map(|&metric| {
+                let breakdown = crate::explain::explain(
+                    self.dataset,
+                    self.metrics,
+                    self.as_of,
+                    metric,
+                    month,
+                    None,
+                );
+                (metric, breakdown.arithmetic)
+            })
+            .collect();
         report::html::write(&report::html::Pack {
             report,
             dataset: self.dataset,
@@ -465,6 +480,7 @@ impl Basis<'_> {
             forecasts: self.forecasts,
             latest_comments,
             month,
+            workings: &workings,
         })
     }
 }

@@ -30,6 +30,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &[
             "config",
             "escalations",
+            "explain",
             "input",
             "metrics",
             "model",

@@ -402,3 +402,30 @@ fn every_export_names_the_rules_layers_in_force() {
         ])
     );
 }
+
+#[test]
+fn the_pack_says_how_each_company_kpi_is_worked_out_and_how_to_list_its_rows() {
+    let state = tempfile::tempdir().unwrap();
+    let html = pack(
+        &sample_data(),
+        &state.path().join("state.sqlite"),
+        &state.path().join("pack.html"),
+    );
+    let page = html
+        .split("<h3>How the company KPIs are worked out</h3>")
+        .nth(1)
+        .and_then(|rest| rest.split("<h3>Files read</h3>").next())
+        .expect("the workings on the page of what the numbers rest on");
+    // docs/sample_data.md, company 2026-10: EBITDA €111,145.34 on revenue €1,932,339.30 from
+    // the ledger; NPS 22.7 from 97 answers, 48 promoters and 26 detractors; churn 2 of 130.
+    for expected in [
+        "<td>EBITDA</td><td>EBITDA 111,145.34 = revenue 1,932,339.30 − cogs ",
+        "in finance/gl_postings_2026-07_2026-10.csv</td>",
+        "= 100 × (promoters 48 − detractors 26) / 97 answers (passives 23); 97 answers in surveys/nps_export_2025-05_2026-10.csv",
+        "Churn rate 1.54% = 2 who ended in 2026-10 / 130 customers",
+        "coo-dashboard explain ",
+    ] {
+        assert!(page.contains(expected), "{expected} is not in {page}");
+    }
+    assert_eq!(page.matches("<tr><td>").count(), 8, "one row per KPI card");
+}

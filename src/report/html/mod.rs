@@ -47,6 +47,9 @@ pub struct Pack<'a> {
     pub latest_comments: &'a HashMap<String, AuditEntry>,
     /// The month the pack reports on.
     pub month: Month,
+    /// How each company KPI of the month is worked out (`explain`'s arithmetic), for the page
+    /// of what the numbers rest on.
+    pub workings: &'a [(Metric, String)],
 }
 
 /// How many months the trend charts show, ending with the pack's month.

@@ -612,6 +612,26 @@ pub(super) fn basis_section(html: &mut String, pack: &Pack<'_>) {
         escape(&report.rules_line()),
         report.rows_rejected()
     );
+    if !pack.workings.is_empty() {
+        html.push_str(
+            "<h3>How the company KPIs are worked out</h3><table><thead><tr><th>KPI</th><th>Arithmetic and source</th></tr></thead><tbody>\n",
+        );
+        for (metric, arithmetic) in pack.workings {
+            let _ = writeln!(
+                html,
+                "<tr><td>{}</td><td>{}</td></tr>",
+                escape(metric.label()),
+                escape(arithmetic)
+            );
+        }
+        let _ = writeln!(
+            html,
+            "</tbody></table>\n<p class=\"weak\">Every row behind a value, with its file and line: <code>coo-dashboard explain {} METRIC {} [--department NAME]</code>, or click the number in the app.</p>",
+            escape(&report.data_folder),
+            pack.month
+        );
+    }
+    html.push_str("<h3>Files read</h3>\n");
     html.push_str(
         "<table><thead><tr><th>File</th><th>Kind</th><th class=\"num\">Rows read</th><th class=\"num\">Used</th>\
          <th class=\"num\">Rejected</th><th class=\"num\">Duplicate</th></tr></thead><tbody>\n",
