@@ -323,11 +323,20 @@ pub fn metric_outlook_ui(
         }
         plot.pointer_coordinate()
     });
+    name_chart(
+        &shown.response,
+        &format!("{} history chart", metric.label()),
+    );
     let month = clicked_month(&shown)?;
     series
         .iter()
         .any(|point| point.month == month && point.value.is_some())
         .then_some(month)
+}
+
+/// Names a chart for screen readers (and the tests, which click into it by that name).
+pub fn name_chart(response: &egui::Response, name: &str) {
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, name));
 }
 
 /// The month under the pointer when a monthly chart was clicked (its `show` returned

@@ -1578,3 +1578,50 @@ fn a_note_added_in_the_detail_shows_on_the_card_is_kept_and_goes_into_the_pack()
             .is_empty()
     );
 }
+
+/// Clicks `node_rect` at the fractions `fx`, `fy` of its width and height.
+fn click_at(harness: &mut Harness<'_, Fixture>, node_rect: egui::Rect, fx: f32, fy: f32) {
+    let at = node_rect.min + egui::vec2(node_rect.width() * fx, node_rect.height() * fy);
+    harness.hover_at(at);
+    harness.step();
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos: at,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+    }
+}
+
+#[test]
+fn a_chart_point_or_bar_clicked_opens_that_value_with_its_breakdown() {
+    let folder = copy_of_sample_data();
+    let mut harness = open_app(folder.path());
+    let latest = app(&harness).prepared().unwrap().latest_month();
+
+    // The EBITDA bridge: its second bar (x = 1 of −0.6…3.6) is the cost of sales.
+    click_view(&mut harness, View::Finance);
+    let bridge = harness.get_by_label("EBITDA bridge chart").rect();
+    click_at(&mut harness, bridge, 1.6 / 4.2, 0.4);
+    wait_for_breakdown(&mut harness);
+    assert_eq!(app(&harness).ui_state().view, View::Metric);
+    assert!(
+        label_containing(&harness, " = ").starts_with("Cost of sales "),
+        "{}",
+        label_containing(&harness, " = ")
+    );
+
+    // A point a third of the way along the detail's history: an earlier month, shown with its
+    // own arithmetic.
+    let history = harness.get_by_label("Cost of sales history chart").rect();
+    click_at(&mut harness, history, 0.3, 0.5);
+    wait_for_breakdown(&mut harness);
+    let picked = app(&harness).selected_month().expect("a month was picked");
+    assert!(picked < latest, "{picked}");
+    let heading = format!("Company · {}", format::month_long(picked));
+    assert!(
+        harness.query_by_label(&heading).is_some(),
+        "the detail is of {picked}"
+    );
+}

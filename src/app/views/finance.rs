@@ -34,7 +34,7 @@ pub fn finance_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command
             &ctx.palette,
             &format!("EBITDA bridge, {}", format::month_short(ctx.month)),
             |ui| {
-                bridge_ui(ui, ctx);
+                bridge_ui(ui, ctx, commands);
             },
         );
         widgets::section(
@@ -57,7 +57,7 @@ pub fn finance_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command
     );
 }
 
-fn bridge_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
+fn bridge_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command>) {
     let value = |metric| ctx.value(metric);
     let (Some(revenue), Some(cogs), Some(opex), Some(ebitda)) = (
         value(Metric::Revenue),
@@ -104,9 +104,11 @@ fn bridge_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
         ),
     ];
     let names: Vec<&'static str> = steps.iter().map(|step| step.0).collect();
+    // A bar clicked opens its value with its breakdown, in the bars' order.
+    const BARS: [Metric; 4] = [Metric::Revenue, Metric::Cogs, Metric::Opex, Metric::Ebitda];
     let top = revenue.max(0.0).max(ebitda);
     let bottom = ebitda.min(0.0).min(after_cogs - opex);
-    Plot::new("ebitda bridge")
+    let shown = Plot::new("ebitda bridge")
         .height(240.0)
         .allow_zoom(false)
         .allow_drag(false)
@@ -160,7 +162,19 @@ fn bridge_ui(ui: &mut Ui, ctx: &ViewContext<'_>) {
                     .anchor(Align2::CENTER_BOTTOM),
                 );
             }
+            plot.pointer_coordinate()
         });
+    charts::name_chart(&shown.response, "EBITDA bridge chart");
+    let clicked = shown.response.clicked().then_some(shown.inner).flatten();
+    if let Some(metric) = clicked.and_then(|at| {
+        let index = at.x.round();
+        ((at.x - index).abs() <= 0.3 && (0.0..4.0).contains(&index)).then(|| BARS[index as usize])
+    }) {
+        commands.push(Command::ShowMetric(MetricFocus {
+            metric,
+            department: ctx.department,
+        }));
+    }
 }
 
 fn trend_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command>) {

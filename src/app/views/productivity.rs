@@ -28,7 +28,7 @@ pub fn productivity_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Co
             percent(band.1)
         );
         widgets::section(&mut columns[0], &ctx.palette, &title, |ui| {
-            by_department_ui(ui, ctx, band)
+            by_department_ui(ui, ctx, band, commands)
         });
         widgets::section(&mut columns[1], &ctx.palette, "Utilization trend", |ui| {
             trend_ui(ui, ctx, band, commands)
@@ -85,8 +85,13 @@ fn band_span(ctx: &ViewContext<'_>, band: (f64, f64), axis: Axis) -> Span {
 /// Bars the department chart draws before it picks the departments furthest from the band.
 const MAX_BARS: usize = 10;
 
-fn by_department_ui(ui: &mut Ui, ctx: &ViewContext<'_>, band: (f64, f64)) {
-    let mut rows: Vec<(String, f64)> = ctx
+fn by_department_ui(
+    ui: &mut Ui,
+    ctx: &ViewContext<'_>,
+    band: (f64, f64),
+    commands: &mut Vec<Command>,
+) {
+    let mut rows: Vec<(DepartmentId, String, f64)> = ctx
         .prepared
         .departments
         .iter()
@@ -94,7 +99,7 @@ fn by_department_ui(ui: &mut Ui, ctx: &ViewContext<'_>, band: (f64, f64)) {
             ctx.prepared
                 .metrics
                 .value(Metric::Utilization, Some(*id), ctx.month)
-                .map(|value| (name.clone(), value))
+                .map(|value| (*id, name.clone(), value))
         })
         .collect();
     if rows.is_empty() {
@@ -106,7 +111,7 @@ fn by_department_ui(ui: &mut Ui, ctx: &ViewContext<'_>, band: (f64, f64)) {
     let all = rows.len();
     if all > MAX_BARS {
         let middle = (band.0 + band.1) / 2.0;
-        rows.sort_by(|a, b| (b.1 - middle).abs().total_cmp(&(a.1 - middle).abs()));
+        rows.sort_by(|a, b| (b.2 - middle).abs().total_cmp(&(a.2 - middle).abs()));
         rows.truncate(MAX_BARS);
     }
     let color = |value: f64| -> Color32 {
@@ -121,15 +126,18 @@ fn by_department_ui(ui: &mut Ui, ctx: &ViewContext<'_>, band: (f64, f64)) {
     let bars: Vec<Bar> = rows
         .iter()
         .enumerate()
-        .map(|(index, (name, value))| {
+        .map(|(index, (_, name, value))| {
             Bar::new((count - 1 - index) as f64, *value)
                 .width(0.6)
                 .fill(color(*value))
                 .name(name)
         })
         .collect();
-    let names: Vec<String> = rows.iter().rev().map(|(name, _)| name.clone()).collect();
-    let high = rows.iter().map(|(_, value)| *value).fold(band.1, f64::max);
+    let names: Vec<String> = rows.iter().rev().map(|(_, name, _)| name.clone()).collect();
+    let high = rows
+        .iter()
+        .map(|(_, _, value)| *value)
+        .fold(band.1, f64::max);
     widgets::legend_ui(
         ui,
         &[
@@ -151,7 +159,7 @@ fn by_department_ui(ui: &mut Ui, ctx: &ViewContext<'_>, band: (f64, f64)) {
             .small(),
         );
     }
-    Plot::new("utilization by department")
+    let shown = Plot::new("utilization by department")
         // About 30 px a bar: the axis shows a name only where names do not crowd.
         .height((30.0 * count as f32).max(200.0))
         .allow_zoom(false)
@@ -190,7 +198,21 @@ fn by_department_ui(ui: &mut Ui, ctx: &ViewContext<'_>, band: (f64, f64)) {
                         format!("{}: {}", bar.name, format::of_unit(Unit::Rate, bar.value))
                     })),
             );
+            plot.pointer_coordinate()
         });
+    // A bar clicked opens that department's utilization with its breakdown.
+    charts::name_chart(&shown.response, "Utilization by department chart");
+    let clicked = shown.response.clicked().then_some(shown.inner).flatten();
+    if let Some(at) = clicked {
+        let index = at.y.round();
+        if (at.y - index).abs() <= 0.3 && index >= 0.0 && (index as usize) < count {
+            let (department, _, _) = rows[count - 1 - index as usize];
+            commands.push(Command::ShowMetric(MetricFocus {
+                metric: Metric::Utilization,
+                department: Some(department),
+            }));
+        }
+    }
 }
 
 fn trend_ui(ui: &mut Ui, ctx: &ViewContext<'_>, band: (f64, f64), commands: &mut Vec<Command>) {
