@@ -1595,10 +1595,18 @@ fn click_at(harness: &mut Harness<'_, Fixture>, node_rect: egui::Rect, fx: f32, 
 }
 
 #[test]
-fn a_chart_point_or_bar_clicked_opens_that_value_with_its_breakdown() {
+fn a_headline_figure_a_chart_bar_or_point_clicked_opens_that_value_with_its_breakdown() {
     let folder = copy_of_sample_data();
     let mut harness = open_app(folder.path());
     let latest = app(&harness).prepared().unwrap().latest_month();
+
+    // A headline figure of the view opens its value (the tile, wherever it is clicked).
+    click_view(&mut harness, View::Customers);
+    let tile = harness.get_by_label("Active customers").rect();
+    click_at(&mut harness, tile, 0.5, 0.5);
+    wait_for_breakdown(&mut harness);
+    assert_eq!(app(&harness).ui_state().view, View::Metric);
+    assert!(harness.query_by_label("Company · October 2026").is_some());
 
     // The EBITDA bridge: its second bar (x = 1 of −0.6…3.6) is the cost of sales.
     click_view(&mut harness, View::Finance);

@@ -15,6 +15,7 @@ pub fn customers_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Comma
     figures_ui(
         ui,
         ctx,
+        commands,
         &[
             Metric::Nps,
             Metric::Csat,

@@ -22,6 +22,7 @@ pub fn delivery_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Comman
     figures_ui(
         ui,
         ctx,
+        commands,
         &[
             Metric::DeliverablesDue,
             Metric::OnTimeRate,

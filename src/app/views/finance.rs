@@ -19,6 +19,7 @@ pub fn finance_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command
     figures_ui(
         ui,
         ctx,
+        commands,
         &[
             Metric::Revenue,
             Metric::Ebitda,

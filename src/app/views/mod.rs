@@ -205,7 +205,12 @@ pub struct ViewStates {
 
 /// A strip of headline figures: each metric's value for the month with its change against the
 /// comparison, coloured by whether the move is good news.
-pub fn figures_ui(ui: &mut egui::Ui, ctx: &ViewContext<'_>, metrics: &[Metric]) {
+pub fn figures_ui(
+    ui: &mut egui::Ui,
+    ctx: &ViewContext<'_>,
+    commands: &mut Vec<Command>,
+    metrics: &[Metric],
+) {
     let gap = 12.0;
     let (per_row, width) = super::widgets::reflow(ui.available_width(), metrics.len(), 170.0, gap);
     for row in metrics.chunks(per_row.max(1)) {
@@ -214,7 +219,7 @@ pub fn figures_ui(ui: &mut egui::Ui, ctx: &ViewContext<'_>, metrics: &[Metric]) 
             for &metric in row {
                 let value = ctx.value(metric);
                 let previous = ctx.previous(metric);
-                egui::Frame::new()
+                let tile = egui::Frame::new()
                     .fill(ctx.palette.card_fill)
                     .stroke(egui::Stroke::new(1.0, ctx.palette.card_stroke))
                     .corner_radius(8)
@@ -223,7 +228,17 @@ pub fn figures_ui(ui: &mut egui::Ui, ctx: &ViewContext<'_>, metrics: &[Metric]) 
                         // The frame adds its margins (2 × 14) and stroke (2 × 1) around this.
                         ui.set_width(width - 30.0);
                         ui.vertical(|ui| figure_tile_contents_ui(ui, ctx, metric, value, previous));
-                    });
+                    })
+                    .response
+                    .interact(egui::Sense::click())
+                    .on_hover_cursor(egui::CursorIcon::PointingHand)
+                    .on_hover_text("Click for how it is worked out and the rows behind it");
+                if tile.clicked() {
+                    commands.push(Command::ShowMetric(MetricFocus {
+                        metric,
+                        department: ctx.department,
+                    }));
+                }
             }
         });
     }

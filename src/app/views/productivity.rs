@@ -18,7 +18,7 @@ const DEFAULT_BAND: (f64, f64) = (0.65, 0.95);
 
 pub fn productivity_ui(ui: &mut Ui, ctx: &ViewContext<'_>, commands: &mut Vec<Command>) {
     widgets::view_header_ui(ui, "Productivity", &ctx.context_line());
-    figures_ui(ui, ctx, &shown_metrics(ctx));
+    figures_ui(ui, ctx, commands, &shown_metrics(ctx));
     let band = band(ctx.prepared.status.band(Metric::Utilization, None));
     ui.columns(2, |columns| {
         let title = format!(
