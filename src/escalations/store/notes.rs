@@ -53,6 +53,14 @@ impl Note {
     }
 }
 
+/// A database error naming `path`, for use while a transaction borrows the connection.
+fn error_at(path: &std::path::Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+    move |source| StoreError::Database {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
 /// The first schema version with notes.
 const NOTES_FROM: i64 = 2;
 
@@ -91,28 +99,25 @@ impl Store {
             department.map(|name| name.split_whitespace().collect::<Vec<_>>().join(" "));
         let at = now();
         let path = self.path.clone();
-        let database_error = |source| StoreError::Database {
-            path: path.clone(),
-            source,
-        };
+        let database_error = error_at(&path);
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(database_error)?;
+            .map_err(&database_error)?;
         transaction
             .execute(
                 "INSERT INTO note (metric, month, department, text, author, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![metric.name(), month.to_string(), department, text, author, at],
             )
-            .map_err(database_error)?;
+            .map_err(&database_error)?;
         let id = transaction.last_insert_rowid();
         transaction
             .execute(
                 "INSERT INTO note_audit (note_id, at, action, text, actor) VALUES (?1, ?2, 'added', ?3, ?4)",
                 params![id, at, text, author],
             )
-            .map_err(database_error)?;
-        transaction.commit().map_err(database_error)?;
+            .map_err(&database_error)?;
+        transaction.commit().map_err(&database_error)?;
         Ok(Note {
             id,
             metric: metric.name().to_string(),
@@ -129,14 +134,11 @@ impl Store {
     pub fn remove_note(&mut self, id: i64, actor: Option<&str>) -> Result<Note, StoreError> {
         let at = now();
         let path = self.path.clone();
-        let database_error = |source| StoreError::Database {
-            path: path.clone(),
-            source,
-        };
+        let database_error = error_at(&path);
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(database_error)?;
+            .map_err(&database_error)?;
         let found: Option<(Note, Option<String>)> = transaction
             .query_row(
                 &format!("SELECT {NOTE_COLUMNS}, removed_at FROM note WHERE note_id = ?1"),
@@ -144,7 +146,7 @@ impl Store {
                 |row| Ok((note(row)?, row.get(7)?)),
             )
             .optional()
-            .map_err(database_error)?;
+            .map_err(&database_error)?;
         let note = match found {
             None => {
                 return Err(StoreError::NoteRefused(format!(
@@ -163,14 +165,14 @@ impl Store {
                 "UPDATE note SET removed_at = ?2, removed_by = ?3 WHERE note_id = ?1",
                 params![id, at, actor],
             )
-            .map_err(database_error)?;
+            .map_err(&database_error)?;
         transaction
             .execute(
                 "INSERT INTO note_audit (note_id, at, action, text, actor) VALUES (?1, ?2, 'removed', NULL, ?3)",
                 params![id, at, actor],
             )
-            .map_err(database_error)?;
-        transaction.commit().map_err(database_error)?;
+            .map_err(&database_error)?;
+        transaction.commit().map_err(&database_error)?;
         Ok(note)
     }
 
